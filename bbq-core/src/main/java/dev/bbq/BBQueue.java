@@ -1,0 +1,189 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A bipartite single-producer, single-consumer byte queue with contiguous grants (the BBQueue
+ * design). The producer reserves a contiguous region ({@code grant}), fills it in place and
+ * publishes it ({@code commit}); the consumer receives committed bytes in place ({@code read}) and
+ * frees them ({@code release}). No grant ever wraps around the end of the ring, so a device API,
+ * a channel or native code can always be handed one plain region. Coordination is lock-free and
+ * CAS-free: each shared index has a single writer, published with release and read with acquire.
+ *
+ * <p>A queue is used either raw, through {@link #producer()} and {@link #consumer()}, which move
+ * byte streams, or framed, through {@link #frameProducer()} and {@link #frameConsumer()}, which move
+ * variable-size frames. Each half can be taken once; the two halves normally live on two threads.
+ *
+ * <pre>{@code
+ * BBQueue queue = BBQueue.allocateDirect(64 * 1024);
+ * Producer producer = queue.producer();   // driver thread
+ * Consumer consumer = queue.consumer();   // processing thread
+ * }</pre>
+ *
+ * <p>Storage is chosen at creation: {@link #allocate(int)} (a {@code byte[]}, for array-based device
+ * APIs), {@link #allocateDirect(int)} (64-byte aligned native memory, for NIO, JNI and zero-copy
+ * transfers) or {@link #wrap(ByteBuffer)} (memory the caller provides). The queue's coordination
+ * words always live in a small direct control block, so the same code runs on every JDK from 11 up,
+ * including those that refuse atomic access to heap buffers.
+ *
+ * <p>This class is thread-safe; the halves it hands out are not (each belongs to one thread at a time).
+ */
+public final class BBQueue {
+    /** The largest capacity any queue can have. */
+    public static final int MAX_CAPACITY = Integer.MAX_VALUE - ControlBlock.ALIGNMENT;
+
+    private enum Mode { UNSET, RAW, FRAMED }
+
+    private final Ring ring;
+    private final boolean direct;
+    private Mode mode = Mode.UNSET;
+    private boolean producerTaken;
+    private boolean consumerTaken;
+
+    private BBQueue(ByteBuffer data) {
+        this.ring = new Ring(data, ControlBlock.allocate());
+        this.direct = data.isDirect();
+    }
+
+    /**
+     * A queue whose ring is a {@code byte[]} of {@code capacity} bytes: grant buffers have an
+     * accessible {@code array()}, for device APIs that take arrays.
+     *
+     * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
+     */
+    public static BBQueue allocate(int capacity) {
+        checkCapacity(capacity);
+        return new BBQueue(ByteBuffer.allocate(capacity));
+    }
+
+    /**
+     * A queue whose ring is {@code capacity} bytes of direct (native) memory starting on a 64-byte
+     * boundary: grant buffers are direct, for NIO channels, JNI and zero-copy transfers.
+     *
+     * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
+     */
+    public static BBQueue allocateDirect(int capacity) {
+        checkCapacity(capacity);
+        return new BBQueue(ControlBlock.alignedDirect(capacity));
+    }
+
+    /**
+     * A queue over memory the caller provides, heap or direct (for example a slice of a larger
+     * region): the bytes between the buffer's position and limit become the ring, so
+     * {@code capacity()} is {@code storage.remaining()}. The buffer's own position and limit are not
+     * changed, and the caller must not touch those bytes while the queue is in use.
+     *
+     * @throws IllegalArgumentException if the buffer has no remaining bytes or is read-only
+     */
+    public static BBQueue wrap(ByteBuffer storage) {
+        Objects.requireNonNull(storage, "storage");
+        if (storage.isReadOnly()) {
+            throw new IllegalArgumentException("storage is read-only: the producer must be able to write it");
+        }
+        checkCapacity(storage.remaining());
+        return new BBQueue(storage.slice());
+    }
+
+    private static void checkCapacity(int capacity) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity " + capacity + ": must be between 1 and " + MAX_CAPACITY);
+        }
+    }
+
+    /**
+     * The largest frame a framed queue of {@code capacity} bytes accepts: the largest {@code n} with
+     * {@code n + header(n) <= capacity}, where the header takes 1 byte below 128, 2 below 16 384,
+     * 3 below 2^21, 4 below 2^28 and 5 above.
+     */
+    public static int maxFrameLength(int capacity) {
+        checkCapacity(capacity);
+        return FrameHeader.maxFrameLength(capacity);
+    }
+
+    /** The state machine, for tests and diagnostics in this package. */
+    Ring ring() {
+        return ring;
+    }
+
+    /** The ring's size in bytes. */
+    public int capacity() {
+        return ring.capacity;
+    }
+
+    /** Whether the ring is direct (native) memory. */
+    public boolean isDirect() {
+        return direct;
+    }
+
+    /**
+     * The raw writing half.
+     *
+     * @throws IllegalStateException if it was already taken, or the queue is framed
+     */
+    public synchronized Producer producer() {
+        takeProducer(Mode.RAW);
+        return new Producer(ring);
+    }
+
+    /**
+     * The raw reading half.
+     *
+     * @throws IllegalStateException if it was already taken, or the queue is framed
+     */
+    public synchronized Consumer consumer() {
+        takeConsumer(Mode.RAW);
+        return new Consumer(ring);
+    }
+
+    /**
+     * The framed writing half.
+     *
+     * @throws IllegalStateException if it was already taken, or the queue is raw
+     */
+    public synchronized FrameProducer frameProducer() {
+        takeProducer(Mode.FRAMED);
+        return new FrameProducer(ring);
+    }
+
+    /**
+     * The framed reading half.
+     *
+     * @throws IllegalStateException if it was already taken, or the queue is raw
+     */
+    public synchronized FrameConsumer frameConsumer() {
+        takeConsumer(Mode.FRAMED);
+        return new FrameConsumer(ring);
+    }
+
+    private void takeProducer(Mode wanted) {
+        checkMode(wanted);
+        if (producerTaken) {
+            throw new IllegalStateException("the producer half of this queue was already taken");
+        }
+        producerTaken = true;
+        mode = wanted;
+    }
+
+    private void takeConsumer(Mode wanted) {
+        checkMode(wanted);
+        if (consumerTaken) {
+            throw new IllegalStateException("the consumer half of this queue was already taken");
+        }
+        consumerTaken = true;
+        mode = wanted;
+    }
+
+    private void checkMode(Mode wanted) {
+        if (mode != Mode.UNSET && mode != wanted) {
+            throw new IllegalStateException("this queue is " + (mode == Mode.RAW ? "raw" : "framed")
+                    + ": its halves are taken with " + (mode == Mode.RAW ? "producer()/consumer()"
+                    : "frameProducer()/frameConsumer()"));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BBQueue[capacity=" + ring.capacity + ", " + (direct ? "direct" : "heap") + ", " + mode + "]";
+    }
+}

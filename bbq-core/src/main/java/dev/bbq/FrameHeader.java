@@ -1,0 +1,116 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The length header in front of every frame of a framed queue.
+ *
+ * <p>The header is a little-endian variable-width integer whose width is announced by the number
+ * of trailing zero bits of its first byte (the encoding of classic bbqueue's {@code vusize}):
+ *
+ * <pre>
+ *   width  first byte   bytes  largest frame length
+ *     1    xxxxxxx1       1    2^7  - 1 = 127
+ *     2    xxxxxx10       2    2^14 - 1 = 16 383
+ *     3    xxxxx100       3    2^21 - 1 = 2 097 151
+ *     4    xxxx1000       4    2^28 - 1 = 268 435 455
+ *     5    xxx10000       5    2^31 - 1 (any int)
+ *
+ *   value = (length &lt;&lt; width) | (1 &lt;&lt; (width - 1)), stored in {@code width} bytes, least significant first
+ * </pre>
+ *
+ * <p>The width is fixed when a frame is granted, by the largest length the producer asked for, and
+ * the committed length is then written in that width (a shorter frame keeps the wider header). A
+ * 64-byte telemetry frame costs one byte of header; Agrona's ring buffer spends eight, plus padding
+ * to an 8-byte boundary.
+ *
+ * <p>Decoding validates every header against the bytes actually committed: a header that is wider
+ * than the committed bytes, or announces more bytes than were committed, is reported as corrupt
+ * instead of being trusted. Inside one JVM that cannot happen; it matters when the ring lives in a
+ * file that another process writes.
+ */
+final class FrameHeader {
+    /** Widest header in bytes. */
+    static final int MAX_WIDTH = 5;
+
+    private FrameHeader() {
+    }
+
+    /** The header width used for frames of at most {@code maxLength} bytes. */
+    static int width(int maxLength) {
+        if (maxLength < (1 << 7)) {
+            return 1;
+        }
+        if (maxLength < (1 << 14)) {
+            return 2;
+        }
+        if (maxLength < (1 << 21)) {
+            return 3;
+        }
+        if (maxLength < (1 << 28)) {
+            return 4;
+        }
+        return 5;
+    }
+
+    /**
+     * The largest frame a ring of {@code capacity} bytes can ever accept: the largest {@code n} with
+     * {@code n + width(n) <= capacity}.
+     */
+    static int maxFrameLength(int capacity) {
+        int n = capacity - 1;
+        while (n > 0 && n + width(n) > capacity) {
+            n--;
+        }
+        return Math.max(n, 0);
+    }
+
+    /** Writes the header for {@code length} in exactly {@code width} bytes at {@code index}. */
+    static void encode(ByteBuffer data, int index, int width, int length) {
+        long value = ((long) length << width) | (1L << (width - 1));
+        for (int i = 0; i < width; i++) {
+            data.put(index + i, (byte) value);
+            value >>>= 8;
+        }
+    }
+
+    /**
+     * Reads the header at {@code index}, where {@code available} committed bytes start.
+     *
+     * @return {@code width << 32 | length}
+     * @throws IllegalStateException if the header is malformed or announces more than {@code available}
+     */
+    static long decode(ByteBuffer data, int index, int available) {
+        int first = data.get(index) & 0xff;
+        if ((first & 1) != 0) {
+            // One-byte header: by far the most common case for small frames.
+            int length = first >>> 1;
+            if (length > available - 1) {
+                throw corrupt(index, 1, length, available);
+            }
+            return (1L << 32) | length;
+        }
+        int width = Integer.numberOfTrailingZeros(first) + 1;
+        if (width > MAX_WIDTH || width > available) {
+            throw new IllegalStateException("corrupt frame header at ring offset " + index
+                    + ": first byte 0x" + Integer.toHexString(first) + " announces a "
+                    + (first == 0 ? "zero" : Integer.toString(width) + "-byte") + " header, "
+                    + available + " committed bytes there");
+        }
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            value = (value << 8) | (data.get(index + i) & 0xff);
+        }
+        long length = value >>> width;
+        if (length > available - width) {
+            throw corrupt(index, width, length, available);
+        }
+        return ((long) width << 32) | length;
+    }
+
+    private static IllegalStateException corrupt(int index, int width, long length, int available) {
+        return new IllegalStateException("corrupt frame header at ring offset " + index + ": a "
+                + width + "-byte header announces " + length + " bytes but only " + (available - width)
+                + " committed bytes follow it");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Committed bytes handed to the consumer in place: read them through {@link #buffer()}, then
+ * {@link #release(int)} what was consumed.
+ *
+ * <p>Releasing fewer bytes than were granted keeps the rest in the queue; the next read starts with
+ * them. {@link #close()} without a release releases nothing, so the next read sees the same bytes.
+ * Once released or closed the grant is dead: {@code buffer()} and {@code release} throw
+ * {@link IllegalStateException}, even after newer grants were made; do not keep using the buffer,
+ * since the producer may overwrite released bytes at any time.
+ */
+public final class ReadGrant implements AutoCloseable {
+    private final Ring ring;
+    private final long id;
+    private final int start;
+    private final int length;
+
+    ReadGrant(Ring ring, long id, int start, int length) {
+        this.ring = ring;
+        this.id = id;
+        this.start = start;
+        this.length = length;
+    }
+
+    /**
+     * A new view of the granted bytes: position 0, limit and capacity equal to {@link #length()}. It
+     * is writable, so data can be decoded in place. Each call returns a new view of the same bytes,
+     * with its own position (see {@link WriteGrant#buffer()}).
+     *
+     * @throws IllegalStateException if the grant was released or closed
+     */
+    public ByteBuffer buffer() {
+        ring.checkReadGrant(id);
+        return ring.consumerSlice(start, length);
+    }
+
+    /** The number of bytes granted. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Frees the first {@code n} bytes for the producer and ends the grant; the rest stay in the queue.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #length()};
+     *         the grant stays open
+     * @throws IllegalStateException if the grant was already released or closed
+     */
+    public void release(int n) {
+        release(ring, id, start, length, n);
+    }
+
+    private static void release(Ring ring, long id, int start, int length, int n) {
+        ring.checkReadGrant(id);
+        if (n < 0 || n > length) {
+            throw new IllegalArgumentException("release of " + n + " bytes: the grant holds " + length);
+        }
+        if (n > 0) {
+            ring.releaseTo(start + n);
+        }
+        ring.endReadGrant();
+    }
+
+    /** Ends the grant without releasing anything, unless it was already released or closed. */
+    @Override
+    public void close() {
+        ring.closeReadGrant(id);
+    }
+
+    @Override
+    public String toString() {
+        return "ReadGrant[length=" + length + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+    }
+}

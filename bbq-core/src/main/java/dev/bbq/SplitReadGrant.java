@@ -1,0 +1,90 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+
+/**
+ * All committed bytes handed to the consumer in place, as two regions: {@link #first()} runs up to
+ * the end of the written part of the ring, {@link #second()} continues at its start (and is empty
+ * when the bytes do not wrap). {@link #release(int)} counts across both, first region first.
+ *
+ * <p>Lifecycle and misuse rules are those of {@link ReadGrant}.
+ */
+public final class SplitReadGrant implements AutoCloseable {
+    private final Ring ring;
+    private final long id;
+    private final int start;
+    private final int firstLength;
+    private final int secondLength;
+
+    SplitReadGrant(Ring ring, long id, int start, int firstLength, int secondLength) {
+        this.ring = ring;
+        this.id = id;
+        this.start = start;
+        this.firstLength = firstLength;
+        this.secondLength = secondLength;
+    }
+
+    /**
+     * A new view of the older bytes: position 0, limit and capacity equal to their count. Each call
+     * returns a new view of the same bytes.
+     *
+     * @throws IllegalStateException if the grant was released or closed
+     */
+    public ByteBuffer first() {
+        ring.checkReadGrant(id);
+        return ring.consumerSlice(start, firstLength);
+    }
+
+    /**
+     * A new view of the bytes that continue at the start of the ring: position 0, limit and capacity
+     * equal to their count, which is 0 when the committed bytes do not wrap. Each call returns a new
+     * view of the same bytes.
+     *
+     * @throws IllegalStateException if the grant was released or closed
+     */
+    public ByteBuffer second() {
+        ring.checkReadGrant(id);
+        return ring.consumerSlice(0, secondLength);
+    }
+
+    /** The number of bytes granted in both regions together. */
+    public int length() {
+        return firstLength + secondLength;
+    }
+
+    /**
+     * Frees the first {@code n} bytes, counting {@link #first()} before {@link #second()}, and ends
+     * the grant.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #length()};
+     *         the grant stays open
+     * @throws IllegalStateException if the grant was already released or closed
+     */
+    public void release(int n) {
+        release(ring, id, start, firstLength, secondLength, n);
+    }
+
+    private static void release(Ring ring, long id, int start, int firstLength, int secondLength, int n) {
+        ring.checkReadGrant(id);
+        if (n < 0 || n > firstLength + secondLength) {
+            throw new IllegalArgumentException("release of " + n + " bytes: the grant holds "
+                    + (firstLength + secondLength));
+        }
+        if (n > 0) {
+            ring.releaseTo(n <= firstLength ? start + n : n - firstLength);
+        }
+        ring.endReadGrant();
+    }
+
+    /** Ends the grant without releasing anything, unless it was already released or closed. */
+    @Override
+    public void close() {
+        ring.closeReadGrant(id);
+    }
+
+    @Override
+    public String toString() {
+        return "SplitReadGrant[first=" + firstLength + ", second=" + secondLength
+                + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+    }
+}

@@ -1,0 +1,94 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A contiguous region of the ring reserved for the producer: fill it through {@link #buffer()},
+ * then {@link #commit(int)} the bytes written.
+ *
+ * <p>Nothing is visible to the consumer before the commit. Committing fewer bytes than were
+ * granted publishes only those; the rest returns to the free space. {@link #close()} without a
+ * commit commits nothing, so a grant in a try-with-resources block is never left open:
+ *
+ * <pre>{@code
+ * try (WriteGrant grant = producer.tryGrantExact(len)) {
+ *     if (grant != null) {
+ *         grant.buffer().put(bytes, 0, len);
+ *         grant.commit(len);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Once committed or closed the grant is dead: {@code buffer()} and {@code commit} throw
+ * {@link IllegalStateException}, even after newer grants were made. Do not keep using the buffer
+ * after the commit; its bytes belong to the consumer from then on.
+ */
+public final class WriteGrant implements AutoCloseable {
+    private final Ring ring;
+    private final long id;
+    private final int start;
+    private final int length;
+
+    WriteGrant(Ring ring, long id, int start, int length) {
+        this.ring = ring;
+        this.id = id;
+        this.start = start;
+        this.length = length;
+    }
+
+    /**
+     * A new view of the granted bytes: position 0, limit and capacity equal to {@link #length()}, so
+     * nothing outside the grant can be reached through it. For a heap queue {@code array()} and
+     * {@code arrayOffset()} give the backing array for array-based device APIs. Byte order is
+     * big-endian, as for any new buffer.
+     *
+     * <p>Each call returns a new view of the same bytes, with its own position: keep the one you
+     * write through ({@code ByteBuffer b = grant.buffer(); b.putLong(t).putInt(v); grant.commit(b.position());}).
+     * Views are not stored in the grant so that, once inlined, neither the grant nor the view needs
+     * a heap allocation.
+     *
+     * @throws IllegalStateException if the grant was committed or closed
+     */
+    public ByteBuffer buffer() {
+        ring.checkWriteGrant(id);
+        return ring.producerSlice(start, length);
+    }
+
+    /** The number of bytes granted. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Publishes the first {@code used} bytes to the consumer and ends the grant; the remaining
+     * {@code length() - used} bytes return to the free space. {@code commit(0)} publishes nothing.
+     *
+     * @throws IllegalArgumentException if {@code used} is negative or larger than {@link #length()};
+     *         the grant stays open
+     * @throws IllegalStateException if the grant was already committed or closed
+     */
+    public void commit(int used) {
+        commit(ring, id, length, used);
+    }
+
+    // Grant methods only pass primitives on, so the grant itself never escapes (see Ring, "Grants").
+    private static void commit(Ring ring, long id, int length, int used) {
+        ring.checkWriteGrant(id);
+        if (used < 0 || used > length) {
+            throw new IllegalArgumentException("commit of " + used + " bytes: the grant holds " + length);
+        }
+        ring.commit(used);
+        ring.endWriteGrant();
+    }
+
+    /** Ends the grant without publishing anything, unless it was already committed or closed. */
+    @Override
+    public void close() {
+        ring.closeWriteGrant(id);
+    }
+
+    @Override
+    public String toString() {
+        return "WriteGrant[length=" + length + (ring.pOpenGrant == id ? ", open]" : ", ended]");
+    }
+}
