@@ -1,0 +1,71 @@
+package dev.bbq;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's examples, as written there, so that they keep compiling and working. */
+class ReadmeExamplesTest {
+
+    @Test
+    void rawBytesExample() throws Exception {
+        byte[] input = Bytes.sequence(0, 10_000);
+        ReadableByteChannel channel = Channels.newChannel(new java.io.ByteArrayInputStream(input));
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        WritableByteChannel out = Channels.newChannel(sink);
+
+        BBQueue queue = BBQueue.allocateDirect(64 * 1024);
+        Producer producer = queue.producer();
+        Consumer consumer = queue.consumer();
+
+        for (int i = 0; i < 3; i++) {
+            WriteGrant grant = producer.tryGrantMax(4096);
+            if (grant != null) {
+                int n = channel.read(grant.buffer());
+                grant.commit(Math.max(n, 0));
+            }
+            ReadGrant read = consumer.tryRead();
+            if (read != null) {
+                int n = out.write(read.buffer());
+                read.release(n);
+            }
+        }
+        assertArrayEquals(input, sink.toByteArray());
+    }
+
+    @Test
+    void framesExample() {
+        byte[] message = Bytes.sequence(5, 30);
+        List<byte[]> handled = new ArrayList<>();
+
+        BBQueue queue = BBQueue.allocate(16 * 1024);
+        FrameProducer producer = queue.frameProducer();
+        FrameConsumer consumer = queue.frameConsumer();
+
+        try (FrameGrant frame = producer.tryGrant(64)) {
+            if (frame != null) {
+                ByteBuffer b = frame.buffer();
+                b.putLong(System.nanoTime()).putShort((short) 7).putFloat(21.5f);
+                frame.commit(b.position());
+            }
+        }
+        assertTrue(producer.tryWrite(message, 0, message.length));
+
+        int n = consumer.drain(frame -> handled.add(Bytes.remaining(frame)), 64);
+
+        assertEquals(2, n);
+        assertEquals(14, handled.get(0).length);
+        assertEquals(21.5f, ByteBuffer.wrap(handled.get(0)).getFloat(10));
+        assertArrayEquals(message, handled.get(1));
+    }
+}
