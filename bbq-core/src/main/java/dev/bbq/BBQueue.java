@@ -41,9 +41,22 @@ public final class BBQueue {
     private boolean producerTaken;
     private boolean consumerTaken;
 
-    private BBQueue(ByteBuffer data) {
-        this.ring = new Ring(data, ControlBlock.allocate());
+    private BBQueue(ByteBuffer data, WaitStrategy waitStrategy) {
+        this.ring = new Ring(data, ControlBlock.allocate(), waitStrategy);
         this.direct = data.isDirect();
+    }
+
+    /**
+     * A builder for a queue with a chosen capacity, storage and {@link WaitStrategy}:
+     *
+     * <pre>{@code
+     * BBQueue queue = BBQueue.builder().capacity(64 * 1024).direct().waitStrategy(WaitStrategy.backoff()).build();
+     * }</pre>
+     *
+     * @return a new builder: heap storage, {@link WaitStrategy#blocking()}, no capacity yet
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -53,8 +66,7 @@ public final class BBQueue {
      * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
      */
     public static BBQueue allocate(int capacity) {
-        checkCapacity(capacity);
-        return new BBQueue(ByteBuffer.allocate(capacity));
+        return builder().capacity(capacity).build();
     }
 
     /**
@@ -64,8 +76,7 @@ public final class BBQueue {
      * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
      */
     public static BBQueue allocateDirect(int capacity) {
-        checkCapacity(capacity);
-        return new BBQueue(ControlBlock.alignedDirect(capacity));
+        return builder().capacity(capacity).direct().build();
     }
 
     /**
@@ -77,12 +88,7 @@ public final class BBQueue {
      * @throws IllegalArgumentException if the buffer has no remaining bytes or is read-only
      */
     public static BBQueue wrap(ByteBuffer storage) {
-        Objects.requireNonNull(storage, "storage");
-        if (storage.isReadOnly()) {
-            throw new IllegalArgumentException("storage is read-only: the producer must be able to write it");
-        }
-        checkCapacity(storage.remaining());
-        return new BBQueue(storage.slice());
+        return builder().wrap(storage).build();
     }
 
     private static void checkCapacity(int capacity) {
@@ -99,6 +105,22 @@ public final class BBQueue {
     public static int maxFrameLength(int capacity) {
         checkCapacity(capacity);
         return FrameHeader.maxFrameLength(capacity);
+    }
+
+    /**
+     * A snapshot of the queue's statistics: bytes and frames committed and released, bytes in use
+     * and the high-water mark, refused grants, dropped frames and time spent waiting. Safe to call
+     * from any thread at any rate; it never slows the producer or the consumer.
+     *
+     * @return the current counters
+     */
+    public QueueStats stats() {
+        return ring.stats();
+    }
+
+    /** @return the strategy blocked calls wait with */
+    public WaitStrategy waitStrategy() {
+        return ring.waitStrategy;
     }
 
     /** The state machine, for tests and diagnostics in this package. */
@@ -184,6 +206,90 @@ public final class BBQueue {
 
     @Override
     public String toString() {
-        return "BBQueue[capacity=" + ring.capacity + ", " + (direct ? "direct" : "heap") + ", " + mode + "]";
+        return "BBQueue[capacity=" + ring.capacity + ", " + (direct ? "direct" : "heap") + ", " + mode + ", "
+                + ring.waitStrategy + "]";
+    }
+
+    /**
+     * Chooses a queue's capacity, storage and wait strategy. The static factories
+     * {@link BBQueue#allocate(int)}, {@link BBQueue#allocateDirect(int)} and
+     * {@link BBQueue#wrap(ByteBuffer)} are shortcuts for the common cases.
+     */
+    public static final class Builder {
+        private int capacity;
+        private boolean direct;
+        private ByteBuffer storage;
+        private WaitStrategy waitStrategy = WaitStrategy.blocking();
+
+        private Builder() {
+        }
+
+        /**
+         * @param capacity the ring's size in bytes, 1 to {@link BBQueue#MAX_CAPACITY}
+         * @return this builder
+         */
+        public Builder capacity(int capacity) {
+            checkCapacity(capacity);
+            this.capacity = capacity;
+            return this;
+        }
+
+        /** @return this builder, set to a {@code byte[]} ring (the default) */
+        public Builder heap() {
+            this.direct = false;
+            this.storage = null;
+            return this;
+        }
+
+        /** @return this builder, set to a 64-byte aligned direct ring */
+        public Builder direct() {
+            this.direct = true;
+            this.storage = null;
+            return this;
+        }
+
+        /**
+         * Uses the caller's memory: the bytes between the buffer's position and limit; the capacity is
+         * their count.
+         *
+         * @param storage the memory, heap or direct, not read-only
+         * @return this builder
+         * @throws IllegalArgumentException if the buffer has no remaining bytes or is read-only
+         */
+        public Builder wrap(ByteBuffer storage) {
+            Objects.requireNonNull(storage, "storage");
+            if (storage.isReadOnly()) {
+                throw new IllegalArgumentException("storage is read-only: the producer must be able to write it");
+            }
+            checkCapacity(storage.remaining());
+            this.storage = storage.slice();
+            this.capacity = storage.remaining();
+            return this;
+        }
+
+        /**
+         * @param waitStrategy how blocked calls wait; {@link WaitStrategy#blocking()} by default
+         * @return this builder
+         */
+        public Builder waitStrategy(WaitStrategy waitStrategy) {
+            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /**
+         * @return the new queue
+         * @throws IllegalStateException if no capacity or storage was given
+         */
+        public BBQueue build() {
+            ByteBuffer data;
+            if (storage != null) {
+                data = storage;
+            } else if (capacity == 0) {
+                throw new IllegalStateException("a queue needs a capacity (or storage to wrap)");
+            } else {
+                data = direct ? ControlBlock.alignedDirect(capacity) : ByteBuffer.allocate(capacity);
+            }
+            return new BBQueue(data, waitStrategy);
+        }
     }
 }

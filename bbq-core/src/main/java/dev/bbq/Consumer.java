@@ -1,5 +1,11 @@
 package dev.bbq;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The reading half of a raw (unframed) {@link BBQueue}: hands out the committed bytes in place and
  * frees them when released.
@@ -12,17 +18,22 @@ package dev.bbq;
  * }
  * }</pre>
  *
+ * <p>Every {@code try} form has a blocking form beside it: with a timeout it returns {@code null}
+ * when the time runs out, without one it waits as long as it takes. Both also return {@code null} at
+ * the end of the stream: the producer has closed and every committed byte has been read;
+ * {@link #isClosed()} tells the two apart.
+ *
  * <p>A consumer is meant for one thread. It is not thread-safe; handing it, or an open grant, to
  * another thread needs a happens-before edge. At most one read grant is open at a time.
  */
-public final class Consumer {
+public final class Consumer implements AutoCloseable {
     private final Ring ring;
 
     Consumer(Ring ring) {
         this.ring = ring;
     }
 
-    /** The ring's size in bytes. */
+    /** @return the ring's size in bytes */
     public int capacity() {
         return ring.capacity;
     }
@@ -38,15 +49,49 @@ public final class Consumer {
      * it has handed all of that out. So a grant may end before bytes committed a moment ago; the
      * next read returns them.
      *
+     * @return an open read grant, or {@code null}
      * @throws IllegalStateException if a read grant is already open
+     * @throws QueueClosedException if this consumer has closed
      */
     public ReadGrant tryRead() {
         int length = read(false);
         return length == 0 ? null : new ReadGrant(ring, ring.cOpenGrant, ring.cStart, length);
     }
 
+    /**
+     * As {@link #tryRead()}, waiting up to {@code timeout} for data.
+     *
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return an open read grant, or {@code null} if the time ran out or the stream has ended
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a read grant is already open
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public ReadGrant read(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        int length = read(false);
+        if (length == 0 && Waiting.data(ring, nanos)) {
+            length = read(false);
+        }
+        return length == 0 ? null : new ReadGrant(ring, ring.cOpenGrant, ring.cStart, length);
+    }
+
+    /**
+     * As {@link #tryRead()}, waiting as long as it takes.
+     *
+     * @return an open read grant, or {@code null} only at the end of the stream
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a read grant is already open
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public ReadGrant read() throws InterruptedException {
+        return read(Waiting.FOREVER, TimeUnit.NANOSECONDS);
+    }
+
     private int read(boolean all) {
         ring.checkNoReadGrant();
+        ring.checkConsumerOpen();
         int length = ring.readable(ring.cRead, all);
         if (length > 0) {
             ring.openReadGrant();
@@ -58,12 +103,123 @@ public final class Consumer {
      * Grants all bytes committed so far as at most two regions, the one before the end of the ring
      * and the one that continues at its start, or returns {@code null} if none are committed.
      *
+     * @return an open split read grant, or {@code null}
      * @throws IllegalStateException if a read grant is already open
+     * @throws QueueClosedException if this consumer has closed
      */
     public SplitReadGrant trySplitRead() {
         int first = read(true);
         return first == 0 ? null
                 : new SplitReadGrant(ring, ring.cOpenGrant, ring.cStart, first, ring.wrappedReadable());
+    }
+
+    /**
+     * As {@link #trySplitRead()}, waiting up to {@code timeout} for data.
+     *
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return an open split read grant, or {@code null} if the time ran out or the stream has ended
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a read grant is already open
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public SplitReadGrant splitRead(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        int first = read(true);
+        if (first == 0 && Waiting.data(ring, nanos)) {
+            first = read(true);
+        }
+        return first == 0 ? null
+                : new SplitReadGrant(ring, ring.cOpenGrant, ring.cStart, first, ring.wrappedReadable());
+    }
+
+    /**
+     * As {@link #trySplitRead()}, waiting as long as it takes.
+     *
+     * @return an open split read grant, or {@code null} only at the end of the stream
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a read grant is already open
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public SplitReadGrant splitRead() throws InterruptedException {
+        return splitRead(Waiting.FOREVER, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The number of bytes committed and not yet released, as far as this consumer can see now
+     * (it looks at the producer's index). Does not count bytes of an open read grant as released.
+     *
+     * @return bytes that can be read without waiting
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public int available() {
+        ring.checkConsumerOpen();
+        int first = ring.readable(ring.cRead, true);
+        return first + ring.wrappedReadable();
+    }
+
+    /**
+     * Writes committed bytes to {@code channel} straight from the ring: waits for data if there is
+     * none, makes one {@code channel.write} call from the contiguous committed bytes and releases
+     * what it wrote.
+     *
+     * @param channel the destination
+     * @return the bytes written and released, or -1 at the end of the stream
+     * @throws IOException if the channel fails (nothing is released), or the thread is interrupted
+     *         while waiting for data ({@link InterruptedIOException}, interrupt status kept)
+     * @throws IllegalStateException if a read grant is already open
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public int writeTo(WritableByteChannel channel) throws IOException {
+        ReadGrant grant;
+        try {
+            grant = read();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for data in the queue");
+        }
+        if (grant == null) {
+            return -1;
+        }
+        try {
+            int n = channel.write(grant.buffer());
+            grant.release(n);
+            return n;
+        } finally {
+            grant.close();
+        }
+    }
+
+    /**
+     * An {@link InputStream} over this queue, with the full {@code InputStream} contract: reads wait
+     * for data, return -1 only at the end of the stream (the producer closed and everything was
+     * read), {@code available()} counts the committed bytes, and {@code close} closes this consumer.
+     *
+     * @return a new stream over this consumer
+     */
+    public InputStream asInputStream() {
+        return new QueueInputStream(this, ring);
+    }
+
+    /**
+     * Closes the consumer: an open read grant is dropped (its bytes stay unreleased), the producer's
+     * next grant call throws {@link QueueClosedException} so a driver thread can stop, and a
+     * producer blocked waiting for room wakes at once. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        ring.closeConsumer();
+    }
+
+    /**
+     * Whether the stream is over for this consumer: it closed itself, or the producer has closed and
+     * every committed byte has been read and released. Call it from the consumer's thread.
+     *
+     * @return {@code true} at the end of the stream
+     */
+    public boolean isClosed() {
+        return ring.cClosed || (ring.producerClosed() && ring.cOpenGrant == Ring.NO_GRANT
+                && ring.readable(ring.cRead, true) == 0);
     }
 
     @Override

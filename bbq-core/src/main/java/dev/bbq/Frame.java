@@ -51,7 +51,7 @@ public final class Frame implements AutoCloseable {
 
     private static void release(Ring ring, long id, int end) {
         ring.checkReadGrant(id);
-        ring.releaseTo(end);
+        ring.releaseTo(end, 1);
         ring.endReadGrant();
     }
 

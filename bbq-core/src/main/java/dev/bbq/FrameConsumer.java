@@ -2,6 +2,7 @@ package dev.bbq;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The reading half of a framed {@link BBQueue}: hands out frames in commit order, one at a time
@@ -19,17 +20,18 @@ import java.util.Objects;
  * int n = consumer.drain(buf -> handle(buf), 64);
  * }</pre>
  *
- * <p>A frame consumer is meant for one thread; it is not thread-safe. At most one frame is held at
- * a time.
+ * <p>Blocking forms follow {@link Consumer}'s conventions: {@code null} (or 0 frames) when the time
+ * runs out or at the end of the stream, which {@link #isClosed()} tells apart. A frame consumer is
+ * meant for one thread; it is not thread-safe. At most one frame is held at a time.
  */
-public final class FrameConsumer {
+public final class FrameConsumer implements AutoCloseable {
     private final Ring ring;
 
     FrameConsumer(Ring ring) {
         this.ring = ring;
     }
 
-    /** The ring's size in bytes. */
+    /** @return the ring's size in bytes */
     public int capacity() {
         return ring.capacity;
     }
@@ -37,18 +39,52 @@ public final class FrameConsumer {
     /**
      * Hands out the oldest frame, or {@code null} if there is none.
      *
+     * @return the oldest frame, held until released or closed, or {@code null}
      * @throws IllegalStateException if a frame is already held, or if the frame header found in the
      *         ring is corrupt (possible only when another process writes the ring); the queue is
      *         left unchanged
+     * @throws QueueClosedException if this consumer has closed
      */
     public Frame tryRead() {
-        long header = read();
+        long header = next();
         return header == 0 ? null : new Frame(ring, ring.cOpenGrant, ring.cStart, (int) (header >>> 32), (int) header);
     }
 
+    /**
+     * As {@link #tryRead()}, waiting up to {@code timeout} for a frame.
+     *
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return the oldest frame, or {@code null} if the time ran out or the stream has ended
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a frame is already held, or a frame header is corrupt
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public Frame read(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        long header = next();
+        if (header == 0 && Waiting.data(ring, nanos)) {
+            header = next();
+        }
+        return header == 0 ? null : new Frame(ring, ring.cOpenGrant, ring.cStart, (int) (header >>> 32), (int) header);
+    }
+
+    /**
+     * As {@link #tryRead()}, waiting as long as it takes.
+     *
+     * @return the oldest frame, or {@code null} only at the end of the stream
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a frame is already held, or a frame header is corrupt
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public Frame read() throws InterruptedException {
+        return read(Waiting.FOREVER, TimeUnit.NANOSECONDS);
+    }
+
     /** The next frame's header as FrameHeader.decode returns it (never 0: width >= 1), or 0 if none. */
-    private long read() {
+    private long next() {
         ring.checkNoReadGrant();
+        ring.checkConsumerOpen();
         int available = ring.readable(ring.cRead, false);
         if (available == 0) {
             return 0;
@@ -66,16 +102,52 @@ public final class FrameConsumer {
      * released, then the exception propagates. That way one bad frame cannot wedge the consumer, and
      * no frame is ever delivered twice.
      *
+     * @param handler receives each frame
+     * @param maxFrames the most frames to hand over, at least 1
+     * @return how many frames were handed over
      * @throws IllegalArgumentException if {@code maxFrames < 1}
      * @throws IllegalStateException if a frame is held, or a corrupt frame header is found (frames
      *         before it are delivered and released, the corrupt bytes stay in the queue)
+     * @throws QueueClosedException if this consumer has closed
      */
     public int drain(FrameHandler handler, int maxFrames) {
+        checkDrain(handler, maxFrames);
+        return drainNow(handler, maxFrames);
+    }
+
+    /**
+     * As {@link #drain(FrameHandler, int)}, waiting up to {@code timeout} for the first frame.
+     *
+     * @param handler receives each frame
+     * @param maxFrames the most frames to hand over, at least 1
+     * @param timeout how long to wait for a first frame; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return how many frames were handed over; 0 if the time ran out or the stream has ended
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code maxFrames < 1}
+     * @throws IllegalStateException if a frame is held, or a corrupt frame header is found
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public int drain(FrameHandler handler, int maxFrames, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        checkDrain(handler, maxFrames);
+        int n = drainNow(handler, maxFrames);
+        if (n == 0 && Waiting.data(ring, nanos)) {
+            n = drainNow(handler, maxFrames);
+        }
+        return n;
+    }
+
+    private void checkDrain(FrameHandler handler, int maxFrames) {
         Objects.requireNonNull(handler, "handler");
         if (maxFrames < 1) {
             throw new IllegalArgumentException("drain of " + maxFrames + " frames: must be at least 1");
         }
         ring.checkNoReadGrant();
+        ring.checkConsumerOpen();
+    }
+
+    private int drainNow(FrameHandler handler, int maxFrames) {
         int available = ring.readable(ring.cRead, false);
         if (available == 0) {
             return 0;
@@ -112,10 +184,31 @@ public final class FrameConsumer {
             }
         } finally {
             if (count > 0) {
-                ring.releaseTo(pos);
+                ring.releaseTo(pos, count);
             }
         }
         return count;
+    }
+
+    /**
+     * Closes the consumer: a held frame is dropped (it stays unreleased), the producer's next call
+     * throws {@link QueueClosedException}, and a producer blocked waiting for room wakes at once.
+     * Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        ring.closeConsumer();
+    }
+
+    /**
+     * Whether the stream is over for this consumer: it closed itself, or the producer has closed and
+     * every committed frame has been read and released. Call it from the consumer's thread.
+     *
+     * @return {@code true} at the end of the stream
+     */
+    public boolean isClosed() {
+        return ring.cClosed || (ring.producerClosed() && ring.cOpenGrant == Ring.NO_GRANT
+                && ring.readable(ring.cRead, true) == 0);
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class FrameGrant implements AutoCloseable {
         }
         int width = FrameHeader.width(maxLength);
         FrameHeader.encode(ring.data, start, width, length);
-        ring.commit(width + length);
+        ring.commit(width + length, 1);
         ring.endWriteGrant();
     }
 

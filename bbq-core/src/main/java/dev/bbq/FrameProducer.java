@@ -2,6 +2,7 @@ package dev.bbq;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The writing half of a framed {@link BBQueue}: each commit publishes one frame, and the consumer
@@ -21,12 +22,14 @@ import java.util.Objects;
  * }
  * // or, copying an existing message:
  * boolean sent = producer.tryWrite(message, 0, message.length);
+ * // or, for telemetry that must never block the driver thread:
+ * producer.writeOrDrop(message, 0, message.length);   // counted in BBQueue.stats() when dropped
  * }</pre>
  *
- * <p>A frame producer is meant for one thread; it is not thread-safe. At most one frame grant is
- * open at a time.
+ * <p>Blocking forms follow {@link Producer}'s conventions. A frame producer is meant for one thread;
+ * it is not thread-safe. At most one frame grant is open at a time.
  */
-public final class FrameProducer {
+public final class FrameProducer implements AutoCloseable {
     private final Ring ring;
     private final int maxFrameLength;
 
@@ -35,12 +38,12 @@ public final class FrameProducer {
         this.maxFrameLength = FrameHeader.maxFrameLength(ring.capacity);
     }
 
-    /** The ring's size in bytes. */
+    /** @return the ring's size in bytes */
     public int capacity() {
         return ring.capacity;
     }
 
-    /** The largest frame this queue can ever accept: the largest n with n + header(n) &lt;= capacity. */
+    /** @return the largest frame this queue can ever accept: the largest n with n + header(n) &lt;= capacity */
     public int maxFrameLength() {
         return maxFrameLength;
     }
@@ -50,18 +53,55 @@ public final class FrameProducer {
      * much contiguous space is not free now.
      *
      * @param maxLength the most bytes the frame will hold, {@code 0 <= maxLength <= maxFrameLength()}
+     * @return an open frame grant, or {@code null}
      * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #maxFrameLength()}
      * @throws IllegalStateException if a frame grant is already open
+     * @throws QueueClosedException if either side has closed
      */
     public FrameGrant tryGrant(int maxLength) {
-        int start = grant(maxLength);
+        int start = tryStart(maxLength);
         return start < 0 ? null : new FrameGrant(ring, ring.pOpenGrant, start, maxLength);
     }
 
-    private int grant(int maxLength) {
-        ring.checkNoWriteGrant();
-        checkLength(maxLength);
+    /**
+     * As {@link #tryGrant(int)}, waiting up to {@code timeout} for the room.
+     *
+     * @param maxLength the most bytes the frame will hold, {@code 0 <= maxLength <= maxFrameLength()}
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return an open frame grant, or {@code null} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #maxFrameLength()}
+     * @throws IllegalStateException if a frame grant is already open
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public FrameGrant grant(int maxLength, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        int start = tryStart(maxLength);
+        if (start < 0) {
+            start = Waiting.grantExact(ring, FrameHeader.width(maxLength) + maxLength, nanos);
+        }
+        return start < 0 ? null : new FrameGrant(ring, ring.pOpenGrant, start, maxLength);
+    }
+
+    /**
+     * As {@link #tryGrant(int)}, waiting as long as it takes.
+     *
+     * @param maxLength the most bytes the frame will hold, {@code 0 <= maxLength <= maxFrameLength()}
+     * @return an open frame grant
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #maxFrameLength()}
+     * @throws IllegalStateException if a frame grant is already open
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public FrameGrant grant(int maxLength) throws InterruptedException {
+        return grant(maxLength, Waiting.FOREVER, TimeUnit.NANOSECONDS);
+    }
+
+    private int tryStart(int maxLength) {
+        checkCanGrant(maxLength);
         if (!ring.grantExact(FrameHeader.width(maxLength) + maxLength)) {
+            ring.countRefusedGrant();
             return -1;
         }
         ring.openWriteGrant();
@@ -70,43 +110,75 @@ public final class FrameProducer {
 
     /**
      * Copies {@code len} bytes of {@code src} from {@code off} into the queue as one frame, or
-     * returns {@code false} (copying nothing) if there is no room now.
+     * returns {@code false} (copying nothing) if there is no room now. Allocates nothing.
      *
+     * @param src the frame's bytes
+     * @param off where they start in {@code src}
+     * @param len how many there are
+     * @return whether the frame was written
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not describe a range of {@code src}
      * @throws IllegalArgumentException if {@code len} is above {@link #maxFrameLength()}
      * @throws IllegalStateException if a frame grant is open
+     * @throws QueueClosedException if either side has closed
      */
     public boolean tryWrite(byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
-        ring.checkNoWriteGrant();
-        checkLength(len);
+        checkCanGrant(len);
         int width = FrameHeader.width(len);
         if (!ring.grantExact(width + len)) {
+            ring.countRefusedGrant();
             return false;
         }
-        int start = ring.pGrantStart;
-        ByteBuffer view = ring.pView;
-        view.clear();
-        view.position(start + width);
-        view.put(src, off, len);
-        FrameHeader.encode(ring.data, start, width, len);
-        ring.commit(width + len);
+        copyIn(src, off, len, width);
+        return true;
+    }
+
+    /**
+     * As {@link #tryWrite(byte[], int, int)}, waiting up to {@code timeout} for the room.
+     *
+     * @param src the frame's bytes
+     * @param off where they start in {@code src}
+     * @param len how many there are
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return whether the frame was written; {@code false} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not describe a range of {@code src}
+     * @throws IllegalArgumentException if {@code len} is above {@link #maxFrameLength()}
+     * @throws IllegalStateException if a frame grant is open
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public boolean write(byte[] src, int off, int len, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        if (tryWrite(src, off, len)) {
+            return true;
+        }
+        int width = FrameHeader.width(len);
+        if (Waiting.grantExact(ring, width + len, nanos) < 0) {
+            return false;
+        }
+        ring.endWriteGrant(); // the wait loop opened it; copyIn publishes without a grant object
+        copyIn(src, off, len, width);
         return true;
     }
 
     /**
      * Copies the remaining bytes of {@code src} into the queue as one frame and advances its position
      * to its limit, or returns {@code false} (leaving {@code src} untouched) if there is no room now.
+     * Allocates nothing.
      *
+     * @param src the frame's bytes, between position and limit
+     * @return whether the frame was written
      * @throws IllegalArgumentException if {@code src.remaining()} is above {@link #maxFrameLength()}
      * @throws IllegalStateException if a frame grant is open
+     * @throws QueueClosedException if either side has closed
      */
     public boolean tryWrite(ByteBuffer src) {
-        ring.checkNoWriteGrant();
         int len = src.remaining();
-        checkLength(len);
+        checkCanGrant(len);
         int width = FrameHeader.width(len);
         if (!ring.grantExact(width + len)) {
+            ring.countRefusedGrant();
             return false;
         }
         int start = ring.pGrantStart;
@@ -115,15 +187,84 @@ public final class FrameProducer {
         view.position(start + width);
         view.put(src);
         FrameHeader.encode(ring.data, start, width, len);
-        ring.commit(width + len);
+        ring.commit(width + len, 1);
         return true;
     }
 
-    private void checkLength(int length) {
+    /**
+     * The overload policy for telemetry: writes the frame if there is room now, and otherwise drops
+     * it and counts the drop ({@link QueueStats#framesDropped()}, {@link QueueStats#bytesDropped()}),
+     * so a full queue never blocks the driver thread and the loss still shows.
+     *
+     * @param src the frame's bytes
+     * @param off where they start in {@code src}
+     * @param len how many there are
+     * @return {@code true} if written, {@code false} if dropped
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not describe a range of {@code src}
+     * @throws IllegalArgumentException if {@code len} is above {@link #maxFrameLength()}
+     * @throws IllegalStateException if a frame grant is open
+     * @throws QueueClosedException if either side has closed
+     */
+    public boolean writeOrDrop(byte[] src, int off, int len) {
+        if (tryWrite(src, off, len)) {
+            return true;
+        }
+        ring.countDroppedFrame(len);
+        return false;
+    }
+
+    /**
+     * As {@link #writeOrDrop(byte[], int, int)} for the remaining bytes of {@code src}, which are
+     * consumed (position set to limit) whether the frame was written or dropped.
+     *
+     * @param src the frame's bytes, between position and limit
+     * @return {@code true} if written, {@code false} if dropped
+     * @throws IllegalArgumentException if {@code src.remaining()} is above {@link #maxFrameLength()}
+     * @throws IllegalStateException if a frame grant is open
+     * @throws QueueClosedException if either side has closed
+     */
+    public boolean writeOrDrop(ByteBuffer src) {
+        if (tryWrite(src)) {
+            return true;
+        }
+        int len = src.remaining();
+        src.position(src.limit());
+        ring.countDroppedFrame(len);
+        return false;
+    }
+
+    private void copyIn(byte[] src, int off, int len, int width) {
+        int start = ring.pGrantStart;
+        ByteBuffer view = ring.pView;
+        view.clear();
+        view.position(start + width);
+        view.put(src, off, len);
+        FrameHeader.encode(ring.data, start, width, len);
+        ring.commit(width + len, 1);
+    }
+
+    private void checkCanGrant(int length) {
+        ring.checkNoWriteGrant();
         if (length < 0 || length > maxFrameLength) {
             throw new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and "
                     + maxFrameLength + ", the largest frame a " + ring.capacity + "-byte queue can hold");
         }
+        ring.checkProducerOpen();
+    }
+
+    /**
+     * Closes the producer: an open frame grant is abandoned, every committed frame stays readable,
+     * and the consumer sees the end of the stream after the last one; a consumer blocked waiting
+     * wakes at once. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        ring.closeProducer();
+    }
+
+    /** @return whether this producer, or the consumer, has closed: no more frames can be written */
+    public boolean isClosed() {
+        return ring.pClosed || ring.consumerClosed();
     }
 
     @Override

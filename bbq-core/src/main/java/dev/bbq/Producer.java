@@ -1,5 +1,11 @@
 package dev.bbq;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.channels.ReadableByteChannel;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The writing half of a raw (unframed) {@link BBQueue}: reserves contiguous regions of the ring,
  * lets the caller fill them in place, and publishes them.
@@ -12,18 +18,24 @@ package dev.bbq;
  * }
  * }</pre>
  *
+ * <p>Every {@code try} form has a blocking form beside it, following {@code BlockingQueue}: with a
+ * timeout it returns {@code null} when the time runs out, without one it waits as long as it takes.
+ * Blocking calls wait with the queue's {@link WaitStrategy}, answer interrupts with
+ * {@link InterruptedException}, and fail at once, without waiting, for a request that can never
+ * succeed. Once the consumer has closed, every grant call throws {@link QueueClosedException}.
+ *
  * <p>A producer is meant for one thread (typically the device driver thread). It is not
  * thread-safe; handing it, or an open grant, to another thread needs a happens-before edge such as
  * a {@code volatile} write and read. At most one write grant is open at a time.
  */
-public final class Producer {
+public final class Producer implements AutoCloseable {
     private final Ring ring;
 
     Producer(Ring ring) {
         this.ring = ring;
     }
 
-    /** The ring's size in bytes: the largest grant this producer can ever receive. */
+    /** @return the ring's size in bytes: the largest grant this producer can ever receive */
     public int capacity() {
         return ring.capacity;
     }
@@ -42,20 +54,58 @@ public final class Producer {
      * @throws IllegalArgumentException if {@code n < 1} or {@code n > capacity()}: such a request
      *         can never succeed
      * @throws IllegalStateException if a write grant is already open
+     * @throws QueueClosedException if either side has closed
      */
     public WriteGrant tryGrantExact(int n) {
         // Kept tiny so that it inlines into the caller, where the grant can be scalar-replaced.
-        int start = grantExact(n);
+        int start = tryStartExact(n);
         return start < 0 ? null : new WriteGrant(ring, ring.pOpenGrant, start, n);
     }
 
-    private int grantExact(int n) {
+    /**
+     * As {@link #tryGrantExact(int)}, waiting up to {@code timeout} for the room.
+     *
+     * @param n the number of bytes, {@code 1 <= n <= capacity()}
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return an open grant of exactly {@code n} bytes, or {@code null} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code n < 1} or {@code n > capacity()}
+     * @throws IllegalStateException if a write grant is already open
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public WriteGrant grantExact(int n, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        int start = tryStartExact(n);
+        if (start < 0) {
+            start = Waiting.grantExact(ring, n, nanos);
+        }
+        return start < 0 ? null : new WriteGrant(ring, ring.pOpenGrant, start, n);
+    }
+
+    /**
+     * As {@link #tryGrantExact(int)}, waiting as long as it takes.
+     *
+     * @param n the number of bytes, {@code 1 <= n <= capacity()}
+     * @return an open grant of exactly {@code n} bytes
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code n < 1} or {@code n > capacity()}
+     * @throws IllegalStateException if a write grant is already open
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public WriteGrant grantExact(int n) throws InterruptedException {
+        return grantExact(n, Waiting.FOREVER, TimeUnit.NANOSECONDS);
+    }
+
+    private int tryStartExact(int n) {
         ring.checkNoWriteGrant();
         if (n < 1 || n > ring.capacity) {
             throw new IllegalArgumentException("grant of " + n + " bytes: must be between 1 and the capacity, "
                     + ring.capacity);
         }
+        ring.checkProducerOpen();
         if (!ring.grantExact(n)) {
+            ring.countRefusedGrant();
             return -1;
         }
         ring.openWriteGrant();
@@ -74,22 +124,117 @@ public final class Producer {
      * @return an open grant of between 1 and {@code max} bytes, or {@code null}
      * @throws IllegalArgumentException if {@code max < 1}
      * @throws IllegalStateException if a write grant is already open
+     * @throws QueueClosedException if either side has closed
      */
     public WriteGrant tryGrantMax(int max) {
-        int n = grantMax(max);
+        int n = tryLengthMax(max);
         return n == 0 ? null : new WriteGrant(ring, ring.pOpenGrant, ring.pGrantStart, n);
     }
 
-    private int grantMax(int max) {
+    /**
+     * As {@link #tryGrantMax(int)}, waiting up to {@code timeout} for some room.
+     *
+     * @param max the most bytes wanted, at least 1
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return an open grant of between 1 and {@code max} bytes, or {@code null} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code max < 1}
+     * @throws IllegalStateException if a write grant is already open
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public WriteGrant grantMax(int max, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        int n = tryLengthMax(max);
+        if (n == 0) {
+            n = Waiting.grantMax(ring, max, nanos);
+        }
+        return n == 0 ? null : new WriteGrant(ring, ring.pOpenGrant, ring.pGrantStart, n);
+    }
+
+    /**
+     * As {@link #tryGrantMax(int)}, waiting as long as it takes.
+     *
+     * @param max the most bytes wanted, at least 1
+     * @return an open grant of between 1 and {@code max} bytes
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code max < 1}
+     * @throws IllegalStateException if a write grant is already open
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public WriteGrant grantMax(int max) throws InterruptedException {
+        return grantMax(max, Waiting.FOREVER, TimeUnit.NANOSECONDS);
+    }
+
+    private int tryLengthMax(int max) {
         ring.checkNoWriteGrant();
         if (max < 1) {
             throw new IllegalArgumentException("grant of at most " + max + " bytes: must be at least 1");
         }
+        ring.checkProducerOpen();
         int n = ring.grantMax(max);
         if (n > 0) {
             ring.openWriteGrant();
+        } else {
+            ring.countRefusedGrant();
         }
         return n;
+    }
+
+    /**
+     * Reads from {@code channel} straight into the ring: waits for room if there is none, grants
+     * the largest contiguous region free, makes one {@code channel.read} call into it and commits
+     * what it read. With a direct queue and a file or socket channel the kernel copies straight into
+     * the ring.
+     *
+     * @param channel the source
+     * @return what {@code channel.read} returned: the bytes committed, 0, or -1 at the channel's end
+     * @throws IOException if the channel fails (nothing is committed), or the thread is interrupted
+     *         while waiting for room ({@link InterruptedIOException}, interrupt status kept)
+     * @throws IllegalStateException if a write grant is already open
+     * @throws QueueClosedException if either side has closed
+     */
+    public int readFrom(ReadableByteChannel channel) throws IOException {
+        WriteGrant grant;
+        try {
+            grant = grantMax(ring.capacity);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for room in the queue");
+        }
+        try {
+            int n = channel.read(grant.buffer());
+            grant.commit(Math.max(n, 0));
+            return n;
+        } finally {
+            grant.close();
+        }
+    }
+
+    /**
+     * An {@link OutputStream} that writes into this queue: each {@code write} copies into grants and
+     * commits them, waiting for room as needed; {@code flush} has nothing to do; {@code close} closes
+     * this producer. A consumer that has closed makes writes fail with an {@link IOException}.
+     *
+     * @return a new stream over this producer
+     */
+    public OutputStream asOutputStream() {
+        return new QueueOutputStream(this);
+    }
+
+    /**
+     * Closes the producer: an open grant is abandoned (nothing of it is published), everything
+     * committed before stays readable, and the consumer sees the end of the stream once it has read
+     * it; a consumer blocked waiting for data wakes at once. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        ring.closeProducer();
+    }
+
+    /** @return whether this producer, or the consumer, has closed: no more grants can be made */
+    public boolean isClosed() {
+        return ring.pClosed || ring.consumerClosed();
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class ReadGrant implements AutoCloseable {
             throw new IllegalArgumentException("release of " + n + " bytes: the grant holds " + length);
         }
         if (n > 0) {
-            ring.releaseTo(start + n);
+            ring.releaseTo(start + n, 0);
         }
         ring.endReadGrant();
     }

@@ -5,8 +5,22 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 
+import static dev.bbq.ControlBlock.BYTES_COMMITTED;
+import static dev.bbq.ControlBlock.BYTES_DROPPED;
+import static dev.bbq.ControlBlock.BYTES_RELEASED;
+import static dev.bbq.ControlBlock.CONSUMER_CLOSED;
+import static dev.bbq.ControlBlock.CONSUMER_HIGH;
+import static dev.bbq.ControlBlock.CONSUMER_WAIT;
+import static dev.bbq.ControlBlock.FRAMES_COMMITTED;
+import static dev.bbq.ControlBlock.FRAMES_DROPPED;
+import static dev.bbq.ControlBlock.FRAMES_RELEASED;
+import static dev.bbq.ControlBlock.GRANTS_REFUSED;
 import static dev.bbq.ControlBlock.INT;
 import static dev.bbq.ControlBlock.LAST;
+import static dev.bbq.ControlBlock.LONG;
+import static dev.bbq.ControlBlock.PRODUCER_CLOSED;
+import static dev.bbq.ControlBlock.PRODUCER_HIGH;
+import static dev.bbq.ControlBlock.PRODUCER_WAIT;
 import static dev.bbq.ControlBlock.READ;
 import static dev.bbq.ControlBlock.WRITE;
 
@@ -65,7 +79,19 @@ import static dev.bbq.ControlBlock.WRITE;
  *       an empty wrap ({@code last = p}, then {@code write = 0}, as R3); the consumer's next read
  *       attempt follows the watermark (R5); from then on {@code read == write == 0} and a grant of
  *       the whole capacity fits.</li>
+ *   <li>R9, no lost wake-up: with a signalling wait strategy, a side publishes its index with a
+ *       volatile store and then reads the other side's waiter flag (volatile); a waiter stores its
+ *       flag (volatile) and then re-reads the other side's index (volatile) before parking. The four
+ *       accesses are totally ordered, so either the waiter sees the new index or the publisher sees
+ *       the waiter. Closing works the same way with the closed flags.</li>
+ *   <li>R10, closing: a side stores its closed flag with a volatile store after its last
+ *       publication; a consumer that finds no data and then sees the producer's flag looks once more
+ *       (the flag's acquire makes every earlier commit visible) before reporting end of stream.</li>
  * </ol>
+ *
+ * <p><b>Statistics.</b> Each side counts its own events in private fields and copies each new
+ * value to its line of the control block with an opaque store; {@link #stats()} reads them with
+ * opaque loads from any thread. Counters are single-writer, so no read-modify-write is needed.
  *
  * <p><b>Threads.</b> Producer methods (the {@code p*} fields, grant, commit) must be called by one
  * thread at a time, consumer methods (the {@code c*} fields, read, release) likewise; a side handed to
@@ -82,11 +108,23 @@ final class Ring extends RingPad2 {
     final ByteBuffer data;
     /** Shared words; see {@link ControlBlock}. */
     final ByteBuffer control;
+    /** How blocked sides wait. */
+    final WaitStrategy waitStrategy;
+    /** Whether publications must check for parked waiters (R9). */
+    final boolean signals;
+    /** Where the producer parks; woken by the consumer's publications. */
+    final ParkingWaiter producerWaiter;
+    /** Where the consumer parks; woken by the producer's publications. */
+    final ParkingWaiter consumerWaiter;
 
-    Ring(ByteBuffer data, ByteBuffer control) {
+    Ring(ByteBuffer data, ByteBuffer control, WaitStrategy waitStrategy) {
         this.capacity = data.capacity();
         this.data = data;
         this.control = control;
+        this.waitStrategy = waitStrategy;
+        this.signals = waitStrategy.signals();
+        this.producerWaiter = new ParkingWaiter(this, false);
+        this.consumerWaiter = new ParkingWaiter(this, true);
         this.pView = data.duplicate();
         this.cView = data.duplicate();
         // A fresh ring is straight and empty, with its watermark at the end (I3).
@@ -108,8 +146,7 @@ final class Ring extends RingPad2 {
         int w = pWrite;
         int start = fitExact(n, w, pReadCache);
         if (start < 0) {
-            int r = (int) INT.getAcquire(control, READ); // R4: space seen free is free
-            pReadCache = r;
+            int r = refreshRead(w);
             start = fitExact(n, w, r);
             if (start < 0) {
                 if (r == w) {
@@ -120,6 +157,18 @@ final class Ring extends RingPad2 {
         }
         pGrantStart = start;
         return true;
+    }
+
+    /** Loads the consumer's index (the producer's slow path) and samples the fill level. */
+    private int refreshRead(int w) {
+        int r = (int) INT.getAcquire(control, READ); // R4: space seen free is free
+        pReadCache = r;
+        long inUse = w >= r ? w - r : pLast - r + w;
+        if (inUse > pHighWater) {
+            pHighWater = inUse;
+            LONG.setOpaque(control, PRODUCER_HIGH, inUse);
+        }
+        return r;
     }
 
     /**
@@ -144,8 +193,7 @@ final class Ring extends RingPad2 {
         int w = pWrite;
         int len = fitMax(max, w, pReadCache);
         if (len < max) {
-            int r = (int) INT.getAcquire(control, READ); // R4
-            pReadCache = r;
+            int r = refreshRead(w);
             len = fitMax(max, w, r);
             if (len == 0 && r == w) {
                 publishEmptyWrap(w); // R8 (only a ring of capacity 1 gets here)
@@ -181,11 +229,14 @@ final class Ring extends RingPad2 {
             INT.setRelease(control, LAST, w); // R3: before write
         }
         pWrite = 0;
-        INT.setRelease(control, WRITE, 0); // R3
+        publishWrite(0); // R3
     }
 
-    /** Publishes the first {@code used} bytes of the open grant; the rest returns to free space. */
-    void commit(int used) {
+    /**
+     * Publishes the first {@code used} bytes of the open grant as {@code frames} frames (0 for raw
+     * bytes); the rest returns to free space.
+     */
+    void commit(int used, int frames) {
         if (used == 0) {
             return; // I4: nothing was published at grant time, so nothing needs undoing
         }
@@ -205,7 +256,21 @@ final class Ring extends RingPad2 {
             INT.setRelease(control, LAST, capacity); // R3
         }
         pWrite = nw;
-        INT.setRelease(control, WRITE, nw); // R2: publishes the bytes (and R3: the watermark)
+        LONG.setOpaque(control, BYTES_COMMITTED, pBytesCommitted += used);
+        if (frames != 0) {
+            LONG.setOpaque(control, FRAMES_COMMITTED, pFramesCommitted += frames);
+        }
+        publishWrite(nw); // R2: publishes the bytes (and R3: the watermark)
+    }
+
+    /** R2, and R9 when waiters may be parked. */
+    private void publishWrite(int nw) {
+        if (signals) {
+            INT.setVolatile(control, WRITE, nw); // R9: ordered before the waiter-flag load
+            consumerWaiter.wake();
+        } else {
+            INT.setRelease(control, WRITE, nw); // R2
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -228,12 +293,18 @@ final class Ring extends RingPad2 {
             l = (int) INT.getAcquire(control, LAST); // R3: after write, so it matches w
             cWrite = w;
             cLast = l;
+            int r = cRead;
+            long inUse = w >= r ? w - r : l - r + w;
+            if (inUse > cHighWater) {
+                cHighWater = inUse;
+                LONG.setOpaque(control, CONSUMER_HIGH, inUse);
+            }
         }
         if (w < pos && pos == l) {
             // R5: the upper region is used up and the producer has wrapped.
             if (pos == cRead) {
                 cRead = 0;
-                INT.setRelease(control, READ, 0); // R5
+                publishRead(0); // R5
             }
             pos = 0;
         }
@@ -246,10 +317,133 @@ final class Ring extends RingPad2 {
         return cWrite < cStart ? cWrite : 0;
     }
 
-    /** Releases everything before {@code newRead}, which may lie in the lower region (a split release). */
-    void releaseTo(int newRead) {
+    /**
+     * Releases everything before {@code newRead}, which may lie in the lower region (a split
+     * release), counting {@code frames} frames.
+     */
+    void releaseTo(int newRead, int frames) {
+        int r = cRead;
+        long bytes = newRead >= r ? newRead - r : cLast - r + newRead;
         cRead = newRead;
-        INT.setRelease(control, READ, newRead); // R4: our reads of the released bytes come first
+        LONG.setOpaque(control, BYTES_RELEASED, cBytesReleased += bytes);
+        if (frames != 0) {
+            LONG.setOpaque(control, FRAMES_RELEASED, cFramesReleased += frames);
+        }
+        publishRead(newRead); // R4: our reads of the released bytes come first
+    }
+
+    /** R4, and R9 when waiters may be parked. */
+    private void publishRead(int newRead) {
+        if (signals) {
+            INT.setVolatile(control, READ, newRead); // R9
+            producerWaiter.wake();
+        } else {
+            INT.setRelease(control, READ, newRead); // R4
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Closing (R10) and waiting (R9)
+
+    /** Closes the producer side: aborts an open grant, then publishes the closed flag. */
+    void closeProducer() {
+        pOpenGrant = NO_GRANT;
+        if (!pClosed) {
+            pClosed = true;
+            INT.setVolatile(control, PRODUCER_CLOSED, 1); // R10: after every commit
+            consumerWaiter.wake(); // R9
+        }
+    }
+
+    /** Closes the consumer side: ends an open read grant, then publishes the closed flag. */
+    void closeConsumer() {
+        cOpenGrant = NO_GRANT;
+        if (!cClosed) {
+            cClosed = true;
+            INT.setVolatile(control, CONSUMER_CLOSED, 1); // R10
+            producerWaiter.wake(); // R9
+        }
+    }
+
+    boolean producerClosed() {
+        return (int) INT.getAcquire(control, PRODUCER_CLOSED) != 0; // R10
+    }
+
+    boolean consumerClosed() {
+        return (int) INT.getAcquire(control, CONSUMER_CLOSED) != 0; // R10
+    }
+
+    /** Throws unless the producer may grant: neither side has closed. */
+    void checkProducerOpen() {
+        if (pClosed) {
+            throw new QueueClosedException("the producer is closed");
+        }
+        if (consumerClosed()) {
+            throw new QueueClosedException("the consumer has closed: nobody will read what is committed");
+        }
+    }
+
+    /** Throws if the consumer closed itself. */
+    void checkConsumerOpen() {
+        if (cClosed) {
+            throw new QueueClosedException("the consumer is closed");
+        }
+    }
+
+    /**
+     * For a parked consumer (R9): has the producer published anything since the consumer last
+     * looked? Volatile loads, after the waiter flag's volatile store.
+     */
+    boolean producerMovedSinceConsumerLooked() {
+        return (int) INT.getVolatile(control, WRITE) != cWrite || (int) INT.getVolatile(control, PRODUCER_CLOSED) != 0;
+    }
+
+    /** For a parked producer (R9): has the consumer published anything since the producer looked? */
+    boolean consumerMovedSinceProducerLooked() {
+        return (int) INT.getVolatile(control, READ) != pReadCache || (int) INT.getVolatile(control, CONSUMER_CLOSED) != 0;
+    }
+
+    void countRefusedGrant() {
+        LONG.setOpaque(control, GRANTS_REFUSED, ++pGrantsRefused);
+    }
+
+    void countDroppedFrame(int bytes) {
+        LONG.setOpaque(control, FRAMES_DROPPED, ++pFramesDropped);
+        LONG.setOpaque(control, BYTES_DROPPED, pBytesDropped += bytes);
+    }
+
+    void countProducerWait(long nanos) {
+        LONG.setOpaque(control, PRODUCER_WAIT, pWaitNanos += nanos);
+    }
+
+    void countConsumerWait(long nanos) {
+        LONG.setOpaque(control, CONSUMER_WAIT, cWaitNanos += nanos);
+    }
+
+    /**
+     * A snapshot of the counters; safe from any thread. The two sides count independently, so the
+     * committed and released totals are read as a pair that belongs together: committed, released,
+     * committed again (acquire loads, so the released total is read in between), retried while the
+     * producer moves; then clamped to the ring so that a reader racing both sides still sees a fill
+     * level between 0 and the capacity. At rest every figure is exact.
+     */
+    QueueStats stats() {
+        long committed;
+        long released;
+        int tries = 0;
+        do {
+            committed = (long) LONG.getAcquire(control, BYTES_COMMITTED);
+            released = (long) LONG.getAcquire(control, BYTES_RELEASED);
+        } while (committed != (long) LONG.getAcquire(control, BYTES_COMMITTED) && ++tries < 64);
+        long inUse = Math.max(0, Math.min(capacity, committed - released));
+        released = committed - inUse;
+        long framesReleased = (long) LONG.getAcquire(control, FRAMES_RELEASED);
+        long framesCommitted = Math.max(framesReleased, (long) LONG.getAcquire(control, FRAMES_COMMITTED));
+        long high = Math.max((long) LONG.getOpaque(control, PRODUCER_HIGH), (long) LONG.getOpaque(control, CONSUMER_HIGH));
+        return new QueueStats(capacity, committed, framesCommitted, released, framesReleased, inUse,
+                Math.max(high, inUse), (long) LONG.getOpaque(control, GRANTS_REFUSED),
+                (long) LONG.getOpaque(control, FRAMES_DROPPED), (long) LONG.getOpaque(control, BYTES_DROPPED),
+                (long) LONG.getOpaque(control, PRODUCER_WAIT), (long) LONG.getOpaque(control, CONSUMER_WAIT));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -417,6 +611,16 @@ abstract class RingProducerFields extends RingPad0 {
     long pGrantsIssued;
     /** The producer's view of the data, repositioned to cut slices (never handed out). */
     ByteBuffer pView;
+    /** Whether the producer has closed. */
+    boolean pClosed;
+    /** Running totals behind the producer's statistics words. */
+    long pBytesCommitted;
+    long pFramesCommitted;
+    long pGrantsRefused;
+    long pFramesDropped;
+    long pBytesDropped;
+    long pWaitNanos;
+    long pHighWater;
 }
 
 abstract class RingPad1 extends RingProducerFields {
@@ -439,6 +643,13 @@ abstract class RingConsumerFields extends RingPad1 {
     long cGrantsIssued;
     /** The consumer's view of the data, repositioned to cut slices and to show frames to handlers. */
     ByteBuffer cView;
+    /** Whether the consumer has closed. */
+    boolean cClosed;
+    /** Running totals behind the consumer's statistics words. */
+    long cBytesReleased;
+    long cFramesReleased;
+    long cWaitNanos;
+    long cHighWater;
 }
 
 abstract class RingPad2 extends RingConsumerFields {

@@ -71,7 +71,7 @@ public final class SplitReadGrant implements AutoCloseable {
                     + (firstLength + secondLength));
         }
         if (n > 0) {
-            ring.releaseTo(n <= firstLength ? start + n : n - firstLength);
+            ring.releaseTo(n <= firstLength ? start + n : n - firstLength, 0);
         }
         ring.endReadGrant();
     }

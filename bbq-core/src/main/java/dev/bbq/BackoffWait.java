@@ -1,0 +1,45 @@
+package dev.bbq;
+
+import java.util.concurrent.locks.LockSupport;
+
+/** {@link WaitStrategy#backoff()}: spin, yield, then park for growing intervals. No signals needed. */
+final class BackoffWait implements WaitStrategy {
+    static final BackoffWait DEFAULT = new BackoffWait(64, 16, 1_000, 1_000_000);
+
+    private final int spins;
+    private final int yields;
+    private final long minParkNanos;
+    private final long maxParkNanos;
+
+    BackoffWait(int spins, int yields, long minParkNanos, long maxParkNanos) {
+        if (spins < 0 || yields < 0 || minParkNanos < 1 || maxParkNanos < minParkNanos) {
+            throw new IllegalArgumentException("backoff(" + spins + ", " + yields + ", " + minParkNanos + ", "
+                    + maxParkNanos + "): need spins >= 0, yields >= 0, 1 <= minParkNanos <= maxParkNanos");
+        }
+        this.spins = spins;
+        this.yields = yields;
+        this.minParkNanos = minParkNanos;
+        this.maxParkNanos = maxParkNanos;
+    }
+
+    @Override
+    public void pause(int round, long remainingNanos, Waiter waiter) {
+        if (round < spins) {
+            Thread.onSpinWait();
+        } else if (round - spins < yields) {
+            Thread.yield();
+        } else {
+            int doublings = Math.min(round - spins - yields, 62);
+            long park = minParkNanos << doublings;
+            if (park <= 0 || park > maxParkNanos || (park >> doublings) != minParkNanos) {
+                park = maxParkNanos;
+            }
+            LockSupport.parkNanos(this, Math.min(park, remainingNanos));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WaitStrategy.backoff(" + spins + ", " + yields + ", " + minParkNanos + ", " + maxParkNanos + ")";
+    }
+}

@@ -1,0 +1,101 @@
+package dev.bbq;
+
+/**
+ * How a side that found no space (producer) or no data (consumer) waits in a blocking call such
+ * as {@link Producer#grantExact(int, long, java.util.concurrent.TimeUnit)} or
+ * {@link Consumer#read(long, java.util.concurrent.TimeUnit)}. The side calls {@link #pause} in a loop
+ * and retries its operation after each call; the try forms never wait.
+ *
+ * <p>The strategy is chosen per queue ({@link BBQueue.Builder#waitStrategy(WaitStrategy)}):
+ * <ul>
+ *   <li>{@link #busySpin()}: lowest latency, one full core per waiting side. Only when each side
+ *       has a core of its own.</li>
+ *   <li>{@link #yielding()}: spins briefly, then {@code Thread.yield()}: low latency, still a busy
+ *       core while idle.</li>
+ *   <li>{@link #backoff()}: spins, yields, then parks for growing intervals (1 µs doubling to 1 ms):
+ *       little CPU when idle, but a wake-up can take up to the current park interval.</li>
+ *   <li>{@link #blocking()} (the default): spins and yields briefly, then parks until the other side
+ *       signals. Near-zero CPU while idle and a wake-up as fast as the OS can unpark a thread
+ *       (tens of microseconds on a Raspberry Pi). Commits and releases then check a waiter flag,
+ *       one load that stays in cache while nobody waits.</li>
+ * </ul>
+ *
+ * <p>A custom strategy implements {@link #pause}; if it parks, it must park through
+ * {@link Waiter#park(long)} (which only returns early when it is safe) or with a bounded
+ * {@code parkNanos}, and return {@code true} from {@link #signals()} if it relies on being woken.
+ */
+public interface WaitStrategy {
+
+    /**
+     * Pauses the calling thread once.
+     *
+     * @param round 0 for the first pause of a wait, then 1, 2, ...
+     * @param remainingNanos how long the wait may still last ({@code Long.MAX_VALUE}: no limit); a
+     *        pause should not last much longer than this
+     * @param waiter parks the thread until the other side changes the queue (see {@link Waiter})
+     */
+    void pause(int round, long remainingNanos, Waiter waiter);
+
+    /**
+     * Whether this strategy parks and relies on the other side to wake it. If so, every commit and
+     * release of the queue checks for a parked waiter. The default is {@code false}.
+     *
+     * @return {@code true} if pauses rely on signals
+     */
+    default boolean signals() {
+        return false;
+    }
+
+    /**
+     * Spins with {@link Thread#onSpinWait()}.
+     *
+     * @return the busy-spin strategy
+     */
+    static WaitStrategy busySpin() {
+        return BusySpinWait.INSTANCE;
+    }
+
+    /**
+     * Spins 100 times with {@link Thread#onSpinWait()}, then yields on every pause.
+     *
+     * @return the yielding strategy
+     */
+    static WaitStrategy yielding() {
+        return YieldingWait.INSTANCE;
+    }
+
+    /**
+     * Phased backoff with the default phases: 64 spins, 16 yields, then parks of 1 µs doubling up to
+     * 1 ms.
+     *
+     * @return the backoff strategy
+     */
+    static WaitStrategy backoff() {
+        return BackoffWait.DEFAULT;
+    }
+
+    /**
+     * Phased backoff: {@code spins} spins, {@code yields} yields, then {@code parkNanos} parks from
+     * {@code minParkNanos} doubling up to {@code maxParkNanos}. Needs no signals, so it also works
+     * where the other side cannot unpark this thread (another process).
+     *
+     * @param spins pauses spent in {@link Thread#onSpinWait()}, at least 0
+     * @param yields pauses spent in {@link Thread#yield()}, at least 0
+     * @param minParkNanos the first park, at least 1
+     * @param maxParkNanos the longest park, at least {@code minParkNanos}
+     * @return the backoff strategy
+     * @throws IllegalArgumentException if an argument is out of range
+     */
+    static WaitStrategy backoff(int spins, int yields, long minParkNanos, long maxParkNanos) {
+        return new BackoffWait(spins, yields, minParkNanos, maxParkNanos);
+    }
+
+    /**
+     * Spins 64 times and yields 8 times, then parks until the other side commits, releases or closes.
+     *
+     * @return the blocking strategy
+     */
+    static WaitStrategy blocking() {
+        return BlockingWait.INSTANCE;
+    }
+}
