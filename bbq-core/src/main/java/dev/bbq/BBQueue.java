@@ -41,8 +41,8 @@ public final class BBQueue {
     private boolean producerTaken;
     private boolean consumerTaken;
 
-    private BBQueue(ByteBuffer data, WaitStrategy waitStrategy) {
-        this.ring = new Ring(data, ControlBlock.allocate(), waitStrategy);
+    private BBQueue(ByteBuffer data, WaitStrategy waitStrategy, boolean inBandCommits) {
+        this.ring = new Ring(data, ControlBlock.onHeap(), waitStrategy, inBandCommits);
         this.direct = data.isDirect();
     }
 
@@ -220,6 +220,7 @@ public final class BBQueue {
         private boolean direct;
         private ByteBuffer storage;
         private WaitStrategy waitStrategy = WaitStrategy.blocking();
+        private boolean inBandCommits = true;
 
         private Builder() {
         }
@@ -277,6 +278,15 @@ public final class BBQueue {
         }
 
         /**
+         * Makes the framed consumer check every frame header against the producer's index, as it
+         * must when another process writes the ring, instead of trusting in-band commits.
+         */
+        Builder checkEveryFrameHeader() {
+            this.inBandCommits = false;
+            return this;
+        }
+
+        /**
          * @return the new queue
          * @throws IllegalStateException if no capacity or storage was given
          */
@@ -289,7 +299,7 @@ public final class BBQueue {
             } else {
                 data = direct ? ControlBlock.alignedDirect(capacity) : ByteBuffer.allocate(capacity);
             }
-            return new BBQueue(data, waitStrategy);
+            return new BBQueue(data, waitStrategy, inBandCommits);
         }
     }
 }

@@ -71,7 +71,7 @@ public final class Consumer implements AutoCloseable {
     public ReadGrant read(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
         int length = read(false);
-        if (length == 0 && Waiting.data(ring, nanos)) {
+        if (length == 0 && Waiting.data(ring, nanos, false)) {
             length = read(false);
         }
         return length == 0 ? null : new ReadGrant(ring, ring.cOpenGrant, ring.cStart, length);
@@ -91,7 +91,6 @@ public final class Consumer implements AutoCloseable {
 
     private int read(boolean all) {
         ring.checkNoReadGrant();
-        ring.checkConsumerOpen();
         int length = ring.readable(ring.cRead, all);
         if (length > 0) {
             ring.openReadGrant();
@@ -126,7 +125,7 @@ public final class Consumer implements AutoCloseable {
     public SplitReadGrant splitRead(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
         int first = read(true);
-        if (first == 0 && Waiting.data(ring, nanos)) {
+        if (first == 0 && Waiting.data(ring, nanos, false)) {
             first = read(true);
         }
         return first == 0 ? null

@@ -63,7 +63,7 @@ public final class FrameConsumer implements AutoCloseable {
     public Frame read(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
         long header = next();
-        if (header == 0 && Waiting.data(ring, nanos)) {
+        if (header == 0 && Waiting.data(ring, nanos, true)) {
             header = next();
         }
         return header == 0 ? null : new Frame(ring, ring.cOpenGrant, ring.cStart, (int) (header >>> 32), (int) header);
@@ -84,8 +84,7 @@ public final class FrameConsumer implements AutoCloseable {
     /** The next frame's header as FrameHeader.decode returns it (never 0: width >= 1), or 0 if none. */
     private long next() {
         ring.checkNoReadGrant();
-        ring.checkConsumerOpen();
-        int available = ring.readable(ring.cRead, false);
+        int available = ring.readableFrames(ring.cRead);
         if (available == 0) {
             return 0;
         }
@@ -132,7 +131,7 @@ public final class FrameConsumer implements AutoCloseable {
         long nanos = Waiting.begin(timeout, unit);
         checkDrain(handler, maxFrames);
         int n = drainNow(handler, maxFrames);
-        if (n == 0 && Waiting.data(ring, nanos)) {
+        if (n == 0 && Waiting.data(ring, nanos, true)) {
             n = drainNow(handler, maxFrames);
         }
         return n;
@@ -144,11 +143,10 @@ public final class FrameConsumer implements AutoCloseable {
             throw new IllegalArgumentException("drain of " + maxFrames + " frames: must be at least 1");
         }
         ring.checkNoReadGrant();
-        ring.checkConsumerOpen();
     }
 
     private int drainNow(FrameHandler handler, int maxFrames) {
-        int available = ring.readable(ring.cRead, false);
+        int available = ring.readableFrames(ring.cRead);
         if (available == 0) {
             return 0;
         }
@@ -174,12 +172,14 @@ public final class FrameConsumer implements AutoCloseable {
                 if (pos == end) {
                     // The region is used up: look again (the producer may have committed more, or
                     // wrapped), without publishing anything yet.
-                    available = ring.readable(pos, false);
+                    available = ring.readableFrames(pos);
                     if (available == 0) {
                         break;
                     }
                     pos = ring.cStart;
                     end = pos + available;
+                } else if (!ring.frameVisible(pos)) {
+                    break; // R11: the next frame's commit is still between its two stores
                 }
             }
         } finally {

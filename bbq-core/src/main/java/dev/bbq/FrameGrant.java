@@ -56,9 +56,7 @@ public final class FrameGrant implements AutoCloseable {
         if (length < 0 || length > maxLength) {
             throw new IllegalArgumentException("frame commit of " + length + " bytes: the grant holds " + maxLength);
         }
-        int width = FrameHeader.width(maxLength);
-        FrameHeader.encode(ring.data, start, width, length);
-        ring.commit(width + length, 1);
+        ring.commitFrame(start, FrameHeader.width(maxLength), length);
         ring.endWriteGrant();
     }
 

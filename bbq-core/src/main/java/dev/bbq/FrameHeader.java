@@ -32,6 +32,12 @@ import java.nio.ByteBuffer;
 final class FrameHeader {
     /** Widest header in bytes. */
     static final int MAX_WIDTH = 5;
+    /**
+     * Not a header: written at the producer's old write position when it wraps, it tells a framed
+     * consumer that peeks there (rule R11 of {@link Ring}) to look at the producer's index instead.
+     * Its seven trailing zero bits announce an impossible 8-byte header.
+     */
+    static final byte INDEX_MARK = (byte) 0x80;
 
     private FrameHeader() {
     }
@@ -67,11 +73,19 @@ final class FrameHeader {
 
     /** Writes the header for {@code length} in exactly {@code width} bytes at {@code index}. */
     static void encode(ByteBuffer data, int index, int width, int length) {
+        data.put(index, encodeAllButFirst(data, index, width, length));
+    }
+
+    /**
+     * Writes every byte of the header but the first, and returns the first: the producer stores it
+     * last, as the frame's in-band commit flag (rule R11 of {@link Ring}). It is never zero.
+     */
+    static byte encodeAllButFirst(ByteBuffer data, int index, int width, int length) {
         long value = ((long) length << width) | (1L << (width - 1));
-        for (int i = 0; i < width; i++) {
-            data.put(index + i, (byte) value);
-            value >>>= 8;
+        for (int i = 1; i < width; i++) {
+            data.put(index + i, (byte) (value >>> (8 * i)));
         }
+        return (byte) value;
     }
 
     /**
@@ -82,13 +96,18 @@ final class FrameHeader {
      */
     static long decode(ByteBuffer data, int index, int available) {
         int first = data.get(index) & 0xff;
+        if ((first & 1) != 0 && first >>> 1 < available) {
+            // One-byte header that fits: by far the most common case for small frames. Kept apart
+            // from the rest so that the inlined fast path stays small.
+            return (1L << 32) | (first >>> 1);
+        }
+        return decodeWide(data, index, available, first);
+    }
+
+    /** Headers of two or more bytes, and every malformed header. */
+    private static long decodeWide(ByteBuffer data, int index, int available, int first) {
         if ((first & 1) != 0) {
-            // One-byte header: by far the most common case for small frames.
-            int length = first >>> 1;
-            if (length > available - 1) {
-                throw corrupt(index, 1, length, available);
-            }
-            return (1L << 32) | length;
+            throw corrupt(index, 1, first >>> 1, available);
         }
         int width = Integer.numberOfTrailingZeros(first) + 1;
         if (width > MAX_WIDTH || width > available) {

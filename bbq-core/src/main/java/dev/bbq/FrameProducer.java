@@ -186,8 +186,7 @@ public final class FrameProducer implements AutoCloseable {
         view.clear();
         view.position(start + width);
         view.put(src);
-        FrameHeader.encode(ring.data, start, width, len);
-        ring.commit(width + len, 1);
+        ring.commitFrame(start, width, len);
         return true;
     }
 
@@ -235,12 +234,8 @@ public final class FrameProducer implements AutoCloseable {
 
     private void copyIn(byte[] src, int off, int len, int width) {
         int start = ring.pGrantStart;
-        ByteBuffer view = ring.pView;
-        view.clear();
-        view.position(start + width);
-        view.put(src, off, len);
-        FrameHeader.encode(ring.data, start, width, len);
-        ring.commit(width + len, 1);
+        ring.putBytes(start + width, src, off, len);
+        ring.commitFrame(start, width, len);
     }
 
     private void checkCanGrant(int length) {

@@ -3,24 +3,12 @@ package dev.bbq;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
-import static dev.bbq.ControlBlock.BYTES_COMMITTED;
-import static dev.bbq.ControlBlock.BYTES_DROPPED;
-import static dev.bbq.ControlBlock.BYTES_RELEASED;
 import static dev.bbq.ControlBlock.CONSUMER_CLOSED;
-import static dev.bbq.ControlBlock.CONSUMER_HIGH;
-import static dev.bbq.ControlBlock.CONSUMER_WAIT;
-import static dev.bbq.ControlBlock.FRAMES_COMMITTED;
-import static dev.bbq.ControlBlock.FRAMES_DROPPED;
-import static dev.bbq.ControlBlock.FRAMES_RELEASED;
-import static dev.bbq.ControlBlock.GRANTS_REFUSED;
-import static dev.bbq.ControlBlock.INT;
 import static dev.bbq.ControlBlock.LAST;
-import static dev.bbq.ControlBlock.LONG;
 import static dev.bbq.ControlBlock.PRODUCER_CLOSED;
-import static dev.bbq.ControlBlock.PRODUCER_HIGH;
-import static dev.bbq.ControlBlock.PRODUCER_WAIT;
 import static dev.bbq.ControlBlock.READ;
 import static dev.bbq.ControlBlock.WRITE;
 
@@ -89,9 +77,9 @@ import static dev.bbq.ControlBlock.WRITE;
  *       (the flag's acquire makes every earlier commit visible) before reporting end of stream.</li>
  * </ol>
  *
- * <p><b>Statistics.</b> Each side counts its own events in private fields and copies each new
- * value to its line of the control block with an opaque store; {@link #stats()} reads them with
- * opaque loads from any thread. Counters are single-writer, so no read-modify-write is needed.
+ * <p><b>Statistics.</b> Each side counts its own events in its own padded fields, written with
+ * opaque stores (single writer, so no read-modify-write); {@link #stats()} reads them from any
+ * thread. They are fields, not control-block words: they count what this process's side did.
  *
  * <p><b>Threads.</b> Producer methods (the {@code p*} fields, grant, commit) must be called by one
  * thread at a time, consumer methods (the {@code c*} fields, read, release) likewise; a side handed to
@@ -102,12 +90,17 @@ import static dev.bbq.ControlBlock.WRITE;
 final class Ring extends RingPad2 {
     /** No write or read grant is open. */
     static final long NO_GRANT = 0L;
+    /**
+     * The open-grant id of a side that has closed: never an id, so the "no grant open" check that
+     * every call makes also refuses a closed side, at no extra cost on the hot path.
+     */
+    static final long CLOSED = -1L;
 
     final int capacity;
     /** The data: exactly {@code capacity} bytes, index 0 is the ring's offset 0. */
     final ByteBuffer data;
     /** Shared words; see {@link ControlBlock}. */
-    final ByteBuffer control;
+    final ControlBlock control;
     /** How blocked sides wait. */
     final WaitStrategy waitStrategy;
     /** Whether publications must check for parked waiters (R9). */
@@ -116,8 +109,13 @@ final class Ring extends RingPad2 {
     final ParkingWaiter producerWaiter;
     /** Where the consumer parks; woken by the producer's publications. */
     final ParkingWaiter consumerWaiter;
+    /**
+     * Whether a framed consumer trusts in-band commits (R11). True inside one JVM, where the
+     * producer is this library; a ring written by another process is checked against the index.
+     */
+    final boolean inBandCommits;
 
-    Ring(ByteBuffer data, ByteBuffer control, WaitStrategy waitStrategy) {
+    Ring(ByteBuffer data, ControlBlock control, WaitStrategy waitStrategy, boolean inBandCommits) {
         this.capacity = data.capacity();
         this.data = data;
         this.control = control;
@@ -125,14 +123,17 @@ final class Ring extends RingPad2 {
         this.signals = waitStrategy.signals();
         this.producerWaiter = new ParkingWaiter(this, false);
         this.consumerWaiter = new ParkingWaiter(this, true);
+        this.inBandCommits = inBandCommits;
         this.pView = data.duplicate();
         this.cView = data.duplicate();
-        // A fresh ring is straight and empty, with its watermark at the end (I3).
+        // A fresh ring is straight and empty, with its watermark at the end (I3), and the first
+        // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.
         this.pLast = capacity;
         this.cLast = capacity;
-        INT.setRelease(control, LAST, capacity);
-        INT.setRelease(control, WRITE, 0);
-        INT.setRelease(control, READ, 0);
+        data.put(0, (byte) 0);
+        control.setRelease(LAST, capacity);
+        control.setRelease(WRITE, 0);
+        control.setRelease(READ, 0);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -161,12 +162,11 @@ final class Ring extends RingPad2 {
 
     /** Loads the consumer's index (the producer's slow path) and samples the fill level. */
     private int refreshRead(int w) {
-        int r = (int) INT.getAcquire(control, READ); // R4: space seen free is free
+        int r = control.getAcquire(READ); // R4: space seen free is free
         pReadCache = r;
         long inUse = w >= r ? w - r : pLast - r + w;
         if (inUse > pHighWater) {
-            pHighWater = inUse;
-            LONG.setOpaque(control, PRODUCER_HIGH, inUse);
+            P_HIGH_WATER.setOpaque(this, inUse);
         }
         return r;
     }
@@ -224,12 +224,23 @@ final class Ring extends RingPad2 {
      * to 0, after which the whole ring is one free region.
      */
     private void publishEmptyWrap(int w) {
+        data.put(0, (byte) 0); // R11: the ring is empty, so byte 0 is free; it must read as "nothing yet"
         if (pLast != w) {
             pLast = w;
-            INT.setRelease(control, LAST, w); // R3: before write
+            control.setRelease(LAST, w); // R3: before write
         }
         pWrite = 0;
-        publishWrite(0); // R3
+        control.setRelease(WRITE, 0); // R3
+        markWrap(w);
+        signalConsumer(); // R9
+    }
+
+    /** R11: a framed consumer waiting in-band at {@code oldWrite} learns that it must look at the index. */
+    private void markWrap(int oldWrite) {
+        if (oldWrite < capacity) {
+            VarHandle.releaseFence(); // after the watermark and the index it points to
+            data.put(oldWrite, FrameHeader.INDEX_MARK);
+        }
     }
 
     /**
@@ -248,28 +259,57 @@ final class Ring extends RingPad2 {
             // (w == capacity leaves last == capacity, which it already is by I3.)
             if (pLast != w) {
                 pLast = w;
-                INT.setRelease(control, LAST, w); // R3: the watermark before the write that needs it
+                control.setRelease(LAST, w); // R3: the watermark before the write that needs it
             }
         } else if (nw > pLast) {
             // Straight and past a stale watermark: the whole upper region is ordinary again.
             pLast = capacity;
-            INT.setRelease(control, LAST, capacity); // R3
+            control.setRelease(LAST, capacity); // R3
         }
         pWrite = nw;
-        LONG.setOpaque(control, BYTES_COMMITTED, pBytesCommitted += used);
+        P_BYTES_COMMITTED.setOpaque(this, pBytesCommitted + used);
         if (frames != 0) {
-            LONG.setOpaque(control, FRAMES_COMMITTED, pFramesCommitted += frames);
+            P_FRAMES_COMMITTED.setOpaque(this, pFramesCommitted + frames);
         }
-        publishWrite(nw); // R2: publishes the bytes (and R3: the watermark)
+        control.setRelease(WRITE, nw); // R2: publishes the bytes (and R3: the watermark)
+        if (start != w) {
+            markWrap(w); // R11
+        }
     }
 
-    /** R2, and R9 when waiters may be parked. */
-    private void publishWrite(int nw) {
+    /**
+     * Framed mode: publishes a frame of {@code length} bytes whose payload is already written at
+     * {@code start + width}. R11: the byte after the frame is zeroed (the next frame's header goes
+     * there, and until it is committed it must read as "nothing yet"), then the header is written
+     * with its first byte last, after a release fence, so a consumer that sees that byte non-zero
+     * sees the whole frame; then the index is published as for any commit.
+     */
+    void commitFrame(int start, int width, int length) {
+        int end = start + width + length;
+        if (start != pWrite) {
+            data.put(start, (byte) 0); // R11: after a wrap the flag byte may hold an older lap's bytes
+        }
+        byte first = FrameHeader.encodeAllButFirst(data, start, width, length);
+        if (end < capacity) {
+            data.put(end, (byte) 0); // R11: the next flag byte; free space by the grant's rules
+        }
+        commit(width + length, 1); // R2: the index first, so it is never behind a visible flag
+        VarHandle.releaseFence(); // R11
+        data.put(start, first);
+        signalConsumer(); // R9: after the flag, the consumer's real "data" signal
+    }
+
+    /** Publishes raw bytes: {@link #commit} and then the wake-up check (R9). */
+    void commitBytes(int used) {
+        commit(used, 0);
+        signalConsumer();
+    }
+
+    /** R9: after the publication, a full fence, then the waiter flag. Nothing when nobody can wait. */
+    private void signalConsumer() {
         if (signals) {
-            INT.setVolatile(control, WRITE, nw); // R9: ordered before the waiter-flag load
+            VarHandle.fullFence(); // R9: the publication before the waiter-flag load
             consumerWaiter.wake();
-        } else {
-            INT.setRelease(control, WRITE, nw); // R2
         }
     }
 
@@ -289,15 +329,14 @@ final class Ring extends RingPad2 {
         int w = cWrite;
         int l = cLast;
         if (refresh || (w < pos ? pos == l : pos == w)) {
-            w = (int) INT.getAcquire(control, WRITE); // R2: bytes up to w are visible
-            l = (int) INT.getAcquire(control, LAST); // R3: after write, so it matches w
+            w = control.getAcquire(WRITE); // R2: bytes up to w are visible
+            l = control.getAcquire(LAST); // R3: after write, so it matches w
             cWrite = w;
             cLast = l;
             int r = cRead;
             long inUse = w >= r ? w - r : l - r + w;
             if (inUse > cHighWater) {
-                cHighWater = inUse;
-                LONG.setOpaque(control, CONSUMER_HIGH, inUse);
+                C_HIGH_WATER.setOpaque(this, inUse);
             }
         }
         if (w < pos && pos == l) {
@@ -310,6 +349,59 @@ final class Ring extends RingPad2 {
         }
         cStart = pos;
         return (w < pos ? l : w) - pos;
+    }
+
+    /**
+     * Framed mode: as {@link #readable(int, boolean)} without a refresh, but when the cached view
+     * ends at {@code pos} it first looks in-band (R11): a non-zero byte at the producer's last
+     * published end is the first header byte of a newer frame. Only when that byte is zero does it
+     * load the producer's index. While the consumer keeps up, it thus finds each new frame in the
+     * cache line the frame itself arrived in, and never pulls the producer's index line away from
+     * the producer.
+     */
+    int readableFrames(int pos) {
+        int w = cWrite;
+        int l = cLast;
+        int available;
+        byte peek;
+        if (w < pos ? pos != l : pos != w) {
+            cStart = pos;
+            available = (w < pos ? l : w) - pos;
+        } else if (inBandCommits && w == pos && pos < capacity && (peek = peek(pos)) != FrameHeader.INDEX_MARK) {
+            cStart = pos;
+            cInFlight = false;
+            if (peek == 0) {
+                return 0; // R11: nothing has happened at the producer's write position
+            }
+            long header = FrameHeader.decode(data, pos, capacity - pos);
+            int end = pos + (int) (header >>> 32) + (int) header;
+            cWrite = end; // the index is published before the flag, so it is at least this far
+            return end - pos;
+        } else {
+            available = readable(pos, true);
+        }
+        // R11: the index is published before the flag, so the first frame may still be on its way.
+        cInFlight = available > 0 && !frameVisible(cStart);
+        return cInFlight ? 0 : available;
+    }
+
+    /**
+     * Peeks at the producer's write position (R11): one plain load, then an acquire fence, so the
+     * header and payload loads that follow come after it. Returns 0 (nothing yet), the index mark,
+     * or the first byte of a committed frame's header.
+     */
+    private byte peek(int pos) {
+        byte b = data.get(pos);
+        VarHandle.acquireFence(); // R11
+        return b;
+    }
+
+    /**
+     * Whether the frame that starts at {@code pos}, inside bytes the index shows committed, has its
+     * flag byte (R11): zero means its commit is still between its two stores.
+     */
+    boolean frameVisible(int pos) {
+        return data.get(pos) != 0;
     }
 
     /** The committed bytes at the front, {@code [0, write)}, when the ring is inverted; else 0. */
@@ -325,20 +417,19 @@ final class Ring extends RingPad2 {
         int r = cRead;
         long bytes = newRead >= r ? newRead - r : cLast - r + newRead;
         cRead = newRead;
-        LONG.setOpaque(control, BYTES_RELEASED, cBytesReleased += bytes);
+        C_BYTES_RELEASED.setOpaque(this, cBytesReleased + bytes);
         if (frames != 0) {
-            LONG.setOpaque(control, FRAMES_RELEASED, cFramesReleased += frames);
+            C_FRAMES_RELEASED.setOpaque(this, cFramesReleased + frames);
         }
         publishRead(newRead); // R4: our reads of the released bytes come first
     }
 
     /** R4, and R9 when waiters may be parked. */
     private void publishRead(int newRead) {
+        control.setRelease(READ, newRead); // R4
         if (signals) {
-            INT.setVolatile(control, READ, newRead); // R9
+            VarHandle.fullFence(); // R9: the publication before the waiter-flag load
             producerWaiter.wake();
-        } else {
-            INT.setRelease(control, READ, newRead); // R4
         }
     }
 
@@ -347,37 +438,38 @@ final class Ring extends RingPad2 {
 
     /** Closes the producer side: aborts an open grant, then publishes the closed flag. */
     void closeProducer() {
-        pOpenGrant = NO_GRANT;
+        pOpenGrant = CLOSED;
         if (!pClosed) {
             pClosed = true;
-            INT.setVolatile(control, PRODUCER_CLOSED, 1); // R10: after every commit
-            consumerWaiter.wake(); // R9
+            control.setRelease(PRODUCER_CLOSED, 1); // R10: after every commit
+            consumerWaiter.peerClosed = true; // R10, for this process's consumer
+            VarHandle.fullFence(); // R9
+            consumerWaiter.wake();
         }
     }
 
     /** Closes the consumer side: ends an open read grant, then publishes the closed flag. */
     void closeConsumer() {
-        cOpenGrant = NO_GRANT;
+        cOpenGrant = CLOSED;
         if (!cClosed) {
             cClosed = true;
-            INT.setVolatile(control, CONSUMER_CLOSED, 1); // R10
-            producerWaiter.wake(); // R9
+            control.setRelease(CONSUMER_CLOSED, 1); // R10
+            producerWaiter.peerClosed = true; // R10, for this process's producer
+            VarHandle.fullFence(); // R9
+            producerWaiter.wake();
         }
     }
 
     boolean producerClosed() {
-        return (int) INT.getAcquire(control, PRODUCER_CLOSED) != 0; // R10
+        return consumerWaiter.peerClosed; // R10 (volatile)
     }
 
     boolean consumerClosed() {
-        return (int) INT.getAcquire(control, CONSUMER_CLOSED) != 0; // R10
+        return producerWaiter.peerClosed; // R10 (volatile)
     }
 
-    /** Throws unless the producer may grant: neither side has closed. */
+    /** Throws if the consumer has closed (the producer's own close is caught by {@link #checkNoWriteGrant}). */
     void checkProducerOpen() {
-        if (pClosed) {
-            throw new QueueClosedException("the producer is closed");
-        }
         if (consumerClosed()) {
             throw new QueueClosedException("the consumer has closed: nobody will read what is committed");
         }
@@ -395,29 +487,30 @@ final class Ring extends RingPad2 {
      * looked? Volatile loads, after the waiter flag's volatile store.
      */
     boolean producerMovedSinceConsumerLooked() {
-        return (int) INT.getVolatile(control, WRITE) != cWrite || (int) INT.getVolatile(control, PRODUCER_CLOSED) != 0;
+        return control.getVolatile(WRITE) != cWrite || consumerWaiter.peerClosed
+                || (cInFlight && frameVisible(cStart));
     }
 
     /** For a parked producer (R9): has the consumer published anything since the producer looked? */
     boolean consumerMovedSinceProducerLooked() {
-        return (int) INT.getVolatile(control, READ) != pReadCache || (int) INT.getVolatile(control, CONSUMER_CLOSED) != 0;
+        return control.getVolatile(READ) != pReadCache || producerWaiter.peerClosed;
     }
 
     void countRefusedGrant() {
-        LONG.setOpaque(control, GRANTS_REFUSED, ++pGrantsRefused);
+        P_GRANTS_REFUSED.setOpaque(this, pGrantsRefused + 1);
     }
 
     void countDroppedFrame(int bytes) {
-        LONG.setOpaque(control, FRAMES_DROPPED, ++pFramesDropped);
-        LONG.setOpaque(control, BYTES_DROPPED, pBytesDropped += bytes);
+        P_FRAMES_DROPPED.setOpaque(this, pFramesDropped + 1);
+        P_BYTES_DROPPED.setOpaque(this, pBytesDropped + bytes);
     }
 
     void countProducerWait(long nanos) {
-        LONG.setOpaque(control, PRODUCER_WAIT, pWaitNanos += nanos);
+        P_WAIT_NANOS.setOpaque(this, pWaitNanos + nanos);
     }
 
     void countConsumerWait(long nanos) {
-        LONG.setOpaque(control, CONSUMER_WAIT, cWaitNanos += nanos);
+        C_WAIT_NANOS.setOpaque(this, cWaitNanos + nanos);
     }
 
     /**
@@ -432,18 +525,38 @@ final class Ring extends RingPad2 {
         long released;
         int tries = 0;
         do {
-            committed = (long) LONG.getAcquire(control, BYTES_COMMITTED);
-            released = (long) LONG.getAcquire(control, BYTES_RELEASED);
-        } while (committed != (long) LONG.getAcquire(control, BYTES_COMMITTED) && ++tries < 64);
+            committed = (long) P_BYTES_COMMITTED.getAcquire(this);
+            released = (long) C_BYTES_RELEASED.getAcquire(this);
+        } while (committed != (long) P_BYTES_COMMITTED.getAcquire(this) && ++tries < 64);
         long inUse = Math.max(0, Math.min(capacity, committed - released));
         released = committed - inUse;
-        long framesReleased = (long) LONG.getAcquire(control, FRAMES_RELEASED);
-        long framesCommitted = Math.max(framesReleased, (long) LONG.getAcquire(control, FRAMES_COMMITTED));
-        long high = Math.max((long) LONG.getOpaque(control, PRODUCER_HIGH), (long) LONG.getOpaque(control, CONSUMER_HIGH));
+        long framesReleased = (long) C_FRAMES_RELEASED.getAcquire(this);
+        long framesCommitted = Math.max(framesReleased, (long) P_FRAMES_COMMITTED.getAcquire(this));
+        long high = Math.max((long) P_HIGH_WATER.getOpaque(this), (long) C_HIGH_WATER.getOpaque(this));
         return new QueueStats(capacity, committed, framesCommitted, released, framesReleased, inUse,
-                Math.max(high, inUse), (long) LONG.getOpaque(control, GRANTS_REFUSED),
-                (long) LONG.getOpaque(control, FRAMES_DROPPED), (long) LONG.getOpaque(control, BYTES_DROPPED),
-                (long) LONG.getOpaque(control, PRODUCER_WAIT), (long) LONG.getOpaque(control, CONSUMER_WAIT));
+                Math.max(high, inUse), (long) P_GRANTS_REFUSED.getOpaque(this),
+                (long) P_FRAMES_DROPPED.getOpaque(this), (long) P_BYTES_DROPPED.getOpaque(this),
+                (long) P_WAIT_NANOS.getOpaque(this), (long) C_WAIT_NANOS.getOpaque(this));
+    }
+
+    private static final VarHandle P_BYTES_COMMITTED = counter(RingProducerFields.class, "pBytesCommitted");
+    private static final VarHandle P_FRAMES_COMMITTED = counter(RingProducerFields.class, "pFramesCommitted");
+    private static final VarHandle P_GRANTS_REFUSED = counter(RingProducerFields.class, "pGrantsRefused");
+    private static final VarHandle P_FRAMES_DROPPED = counter(RingProducerFields.class, "pFramesDropped");
+    private static final VarHandle P_BYTES_DROPPED = counter(RingProducerFields.class, "pBytesDropped");
+    private static final VarHandle P_WAIT_NANOS = counter(RingProducerFields.class, "pWaitNanos");
+    private static final VarHandle P_HIGH_WATER = counter(RingProducerFields.class, "pHighWater");
+    private static final VarHandle C_BYTES_RELEASED = counter(RingConsumerFields.class, "cBytesReleased");
+    private static final VarHandle C_FRAMES_RELEASED = counter(RingConsumerFields.class, "cFramesReleased");
+    private static final VarHandle C_WAIT_NANOS = counter(RingConsumerFields.class, "cWaitNanos");
+    private static final VarHandle C_HIGH_WATER = counter(RingConsumerFields.class, "cHighWater");
+
+    private static VarHandle counter(Class<?> owner, String field) {
+        try {
+            return MethodHandles.lookup().findVarHandle(owner, field, long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -459,7 +572,8 @@ final class Ring extends RingPad2 {
 
     void checkNoWriteGrant() {
         if (pOpenGrant != NO_GRANT) {
-            throw new IllegalStateException("a write grant is already open: commit or close it first");
+            throw pOpenGrant == CLOSED ? new QueueClosedException("the producer is closed")
+                    : new IllegalStateException("a write grant is already open: commit or close it first");
         }
     }
 
@@ -485,7 +599,8 @@ final class Ring extends RingPad2 {
 
     void checkNoReadGrant() {
         if (cOpenGrant != NO_GRANT) {
-            throw new IllegalStateException("a read grant is already open: release or close it first");
+            throw cOpenGrant == CLOSED ? new QueueClosedException("the consumer is closed")
+                    : new IllegalStateException("a read grant is already open: release or close it first");
         }
     }
 
@@ -557,6 +672,49 @@ final class Ring extends RingPad2 {
         SLICE = slice;
     }
 
+    /** Copies {@code src[off, off + len)} to ring offset {@code index}; the producer's thread only. */
+    void putBytes(int index, byte[] src, int off, int len) {
+        try {
+            PUT_ARRAY.invokeExact(data, pView, index, src, off, len);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * {@code ByteBuffer.put(int, byte[], int, int)} (JDK 16+), which needs no position bookkeeping;
+     * on older JDKs, a relative put through the producer's private view.
+     */
+    private static final MethodHandle PUT_ARRAY;
+
+    static {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodHandle put;
+        try {
+            put = lookup.findVirtual(ByteBuffer.class, "put",
+                    MethodType.methodType(ByteBuffer.class, int.class, byte[].class, int.class, int.class));
+            put = MethodHandles.dropArguments(put, 1, ByteBuffer.class)
+                    .asType(MethodType.methodType(void.class, ByteBuffer.class, ByteBuffer.class, int.class,
+                            byte[].class, int.class, int.class));
+        } catch (NoSuchMethodException e) {
+            try {
+                put = lookup.findStatic(Ring.class, "putByRepositioning", MethodType.methodType(void.class,
+                        ByteBuffer.class, ByteBuffer.class, int.class, byte[].class, int.class, int.class));
+            } catch (ReflectiveOperationException e2) {
+                throw new ExceptionInInitializerError(e2);
+            }
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        PUT_ARRAY = put;
+    }
+
+    private static void putByRepositioning(ByteBuffer data, ByteBuffer view, int index, byte[] src, int off, int len) {
+        view.clear();
+        view.position(index);
+        view.put(src, off, len);
+    }
+
     private static ByteBuffer sliceByRepositioning(ByteBuffer data, ByteBuffer sideView, int start, int length) {
         sideView.clear();
         sideView.position(start);
@@ -566,17 +724,17 @@ final class Ring extends RingPad2 {
 
     /** The shared {@code write} word, as any thread may see it (for diagnostics and tests). */
     int sharedWrite() {
-        return (int) INT.getAcquire(control, WRITE);
+        return control.getAcquire(WRITE);
     }
 
     /** The shared watermark, as any thread may see it (for diagnostics and tests). */
     int sharedLast() {
-        return (int) INT.getAcquire(control, LAST);
+        return control.getAcquire(LAST);
     }
 
     /** The shared {@code read} word, as any thread may see it (for diagnostics and tests). */
     int sharedRead() {
-        return (int) INT.getAcquire(control, READ);
+        return control.getAcquire(READ);
     }
 
     @Override
@@ -587,12 +745,22 @@ final class Ring extends RingPad2 {
 }
 
 /**
- * Padding, cold fields first. The producer's and the consumer's private fields are written on every
- * grant and read, so each group sits between 128 bytes of padding (JCTools' layout: superclass fields
- * come first, and HotSpot does not reorder fields across classes).
+ * Padding. The producer's and the consumer's private fields are written on every grant and read, so
+ * each group sits between 128 bytes of padding, built JCTools' way from a class hierarchy (a
+ * superclass's fields are laid out first) and from bytes, not longs: since JDK 15 HotSpot places a
+ * subclass's small fields into the holes of its superclasses' layout, and only padding that leaves
+ * no holes keeps the consumer's fields out of the producer's lines. {@code RingLayoutTest} checks
+ * the distances on every JDK the suite runs on.
  */
 abstract class RingPad0 {
-    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+    byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
+    byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
+    byte p032, p033, p034, p035, p036, p037, p038, p039, p040, p041, p042, p043, p044, p045, p046, p047;
+    byte p048, p049, p050, p051, p052, p053, p054, p055, p056, p057, p058, p059, p060, p061, p062, p063;
+    byte p064, p065, p066, p067, p068, p069, p070, p071, p072, p073, p074, p075, p076, p077, p078, p079;
+    byte p080, p081, p082, p083, p084, p085, p086, p087, p088, p089, p090, p091, p092, p093, p094, p095;
+    byte p096, p097, p098, p099, p100, p101, p102, p103, p104, p105, p106, p107, p108, p109, p110, p111;
+    byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
 }
 
 /** Producer-private state. Only the producer thread touches these fields. */
@@ -624,7 +792,14 @@ abstract class RingProducerFields extends RingPad0 {
 }
 
 abstract class RingPad1 extends RingProducerFields {
-    long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+    byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
+    byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
+    byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
+    byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
+    byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
+    byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
+    byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
+    byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
 }
 
 /** Consumer-private state. Only the consumer thread touches these fields. */
@@ -637,6 +812,8 @@ abstract class RingConsumerFields extends RingPad1 {
     int cLast;
     /** Start of the region the last {@link Ring#readable} call found. */
     int cStart;
+    /** Whether the last framed look found a frame whose flag was still on its way (R11). */
+    boolean cInFlight;
     /** Id of the open read grant, or {@link Ring#NO_GRANT}. */
     long cOpenGrant;
     /** Ids handed out so far. */
@@ -653,5 +830,12 @@ abstract class RingConsumerFields extends RingPad1 {
 }
 
 abstract class RingPad2 extends RingConsumerFields {
-    long r00, r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15;
+    byte r000, r001, r002, r003, r004, r005, r006, r007, r008, r009, r010, r011, r012, r013, r014, r015;
+    byte r016, r017, r018, r019, r020, r021, r022, r023, r024, r025, r026, r027, r028, r029, r030, r031;
+    byte r032, r033, r034, r035, r036, r037, r038, r039, r040, r041, r042, r043, r044, r045, r046, r047;
+    byte r048, r049, r050, r051, r052, r053, r054, r055, r056, r057, r058, r059, r060, r061, r062, r063;
+    byte r064, r065, r066, r067, r068, r069, r070, r071, r072, r073, r074, r075, r076, r077, r078, r079;
+    byte r080, r081, r082, r083, r084, r085, r086, r087, r088, r089, r090, r091, r092, r093, r094, r095;
+    byte r096, r097, r098, r099, r100, r101, r102, r103, r104, r105, r106, r107, r108, r109, r110, r111;
+    byte r112, r113, r114, r115, r116, r117, r118, r119, r120, r121, r122, r123, r124, r125, r126, r127;
 }

@@ -83,12 +83,13 @@ final class Waiting {
     }
 
     /**
-     * Waits for committed bytes. Returns true when some are readable, false if the time ran out or
-     * the stream has ended (the producer closed and everything was read).
+     * Waits for committed bytes (for {@code frames}, a whole visible frame, R11). Returns true when
+     * some are readable, false if the time ran out or the stream has ended (the producer closed and
+     * everything was read).
      */
-    static boolean data(Ring ring, long nanos) throws InterruptedException {
+    static boolean data(Ring ring, long nanos, boolean frames) throws InterruptedException {
         if (ring.producerClosed()) {
-            return ring.readable(ring.cRead, true) > 0; // R10: look once more after seeing the flag
+            return readable(ring, frames, true) > 0; // R10: look once more after seeing the flag
         }
         if (nanos <= 0) {
             return false;
@@ -101,16 +102,27 @@ final class Waiting {
                     return false;
                 }
                 ring.checkConsumerOpen();
-                if (ring.readable(ring.cRead, false) > 0) {
+                if (readable(ring, frames, false) > 0) {
                     return true;
                 }
                 if (ring.producerClosed()) {
-                    return ring.readable(ring.cRead, true) > 0; // R10
+                    return readable(ring, frames, true) > 0; // R10
                 }
             }
         } finally {
             ring.countConsumerWait(System.nanoTime() - start);
         }
+    }
+
+    /**
+     * One look for data. A waiting framed consumer looks at the index every time (not only in-band),
+     * so that its view of the index is fresh when its waiter compares against it (R9).
+     */
+    private static int readable(Ring ring, boolean frames, boolean refresh) {
+        if (refresh || frames) {
+            ring.readable(ring.cRead, true);
+        }
+        return frames ? ring.readableFrames(ring.cRead) : ring.readable(ring.cRead, false);
     }
 
     /** One pause; returns the time left before it (<= 0: give up). */

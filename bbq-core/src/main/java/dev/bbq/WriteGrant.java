@@ -77,7 +77,7 @@ public final class WriteGrant implements AutoCloseable {
         if (used < 0 || used > length) {
             throw new IllegalArgumentException("commit of " + used + " bytes: the grant holds " + length);
         }
-        ring.commit(used, 0);
+        ring.commitBytes(used);
         ring.endWriteGrant();
     }
 

@@ -345,10 +345,13 @@ class FramedQueueTest {
         assertEquals(1, consumer.drain(frame -> { }, 1));
     }
 
-    /** A queue over memory the test can scribble on, to play a corrupting second process. */
+    /**
+     * A queue over memory the test can scribble on, to play a corrupting second process; like a
+     * ring shared with another process, it checks every frame header against the index.
+     */
     private static final class Tamperable {
         final ByteBuffer memory = ByteBuffer.allocate(64);
-        final BBQueue queue = BBQueue.wrap(memory);
+        final BBQueue queue = BBQueue.builder().wrap(memory).checkEveryFrameHeader().build();
         final FrameProducer producer = queue.frameProducer();
         final FrameConsumer consumer = queue.frameConsumer();
     }
@@ -368,15 +371,42 @@ class FramedQueueTest {
     }
 
     @Test
+    void anInBandHeaderIsStillNeverTrustedBeyondTheRing() {
+        ByteBuffer memory = ByteBuffer.allocate(64);
+        BBQueue queue = BBQueue.wrap(memory); // trusts in-band commits, as in-process queues do
+        FrameProducer producer = queue.frameProducer();
+        FrameConsumer consumer = queue.frameConsumer();
+        send(producer, sequence(1, 5));
+        memory.put(0, (byte) (100 << 1 | 1)); // 100 bytes cannot fit in a 64-byte ring
+        assertThrows(IllegalStateException.class, consumer::tryRead);
+        memory.put(0, (byte) (5 << 1 | 1));
+        assertArrayEquals(sequence(1, 5), receive(consumer));
+    }
+
+    @Test
     void drainDeliversFramesBeforeACorruptHeaderThenReportsIt() {
         Tamperable t = new Tamperable();
         send(t.producer, sequence(1, 3)); // [0, 4)
         send(t.producer, sequence(2, 3)); // [4, 8)
-        t.memory.put(4, (byte) 0); // a zero first byte announces no valid width
+        t.memory.put(4, (byte) 0x40); // a first byte announcing a 7-byte header: no valid width
         List<byte[]> seen = new ArrayList<>();
         assertThrows(IllegalStateException.class, () -> t.consumer.drain(frame -> seen.add(remaining(frame)), 10));
         assertEquals(1, seen.size());
         assertEquals(4, t.queue.ring().sharedRead(), "the good frame was released, the corrupt one kept");
         assertThrows(IllegalStateException.class, t.consumer::tryRead);
+    }
+
+    @Test
+    void aFrameWhoseFlagByteIsStillZeroIsNotDeliveredYet() { // R11: the index is published first
+        Tamperable t = new Tamperable();
+        send(t.producer, sequence(1, 3)); // [0, 4)
+        send(t.producer, sequence(2, 3)); // [4, 8)
+        byte flag = t.memory.get(4);
+        t.memory.put(4, (byte) 0); // as if the producer were between its index store and its flag store
+        List<byte[]> seen = new ArrayList<>();
+        assertEquals(1, t.consumer.drain(frame -> seen.add(remaining(frame)), 10));
+        assertNull(t.consumer.tryRead(), "not an error: the commit is still in flight");
+        t.memory.put(4, flag);
+        assertArrayEquals(sequence(2, 3), receive(t.consumer));
     }
 }

@@ -1,0 +1,65 @@
+package dev.bbq;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jol.info.ClassLayout;
+import org.openjdk.jol.info.FieldLayout;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The padding that keeps the producer's and the consumer's private fields on different cache lines
+ * works only if HotSpot lays the fields out as intended, which changed in JDK 15 (subclass fields
+ * fill holes in superclass layouts). This test reads the real layout on the JDK it runs on.
+ */
+class RingLayoutTest {
+    private static final int LINE = 64;
+
+    /** The fields {@code type} inherits from {@code declaring}. */
+    private static List<FieldLayout> fields(Class<?> type, Class<?> declaring) {
+        List<FieldLayout> result = new ArrayList<>();
+        for (FieldLayout f : ClassLayout.parseClass(type).fields()) {
+            if (f.classShortName().equals(declaring.getSimpleName())) {
+                result.add(f);
+            }
+        }
+        return result;
+    }
+
+    private static long first(List<FieldLayout> fields) {
+        return fields.stream().mapToLong(FieldLayout::offset).min().orElseThrow();
+    }
+
+    private static long end(List<FieldLayout> fields) {
+        return fields.stream().mapToLong(f -> f.offset() + f.size()).max().orElseThrow();
+    }
+
+    @Test
+    void producerAndConsumerFieldsOfTheRingAreAtLeastACacheLineApart() {
+        List<FieldLayout> producer = fields(Ring.class, RingProducerFields.class);
+        List<FieldLayout> consumer = fields(Ring.class, RingConsumerFields.class);
+        assertTrue(producer.size() > 5 && consumer.size() > 5);
+        long gap = first(consumer) - end(producer);
+        assertTrue(gap >= LINE, "consumer fields start " + gap + " bytes after the producer's end:\n"
+                + ClassLayout.parseClass(Ring.class).toPrintable());
+        assertTrue(first(producer) >= LINE, "producer fields too close to the object's start");
+        long tail = ClassLayout.parseClass(Ring.class).instanceSize() - end(consumer);
+        assertTrue(tail >= LINE, "consumer fields too close to the object's end: " + tail);
+    }
+
+    @Test
+    void aWaitersFlagsSitAtLeastACacheLineFromEitherEndOfItsObject() {
+        ClassLayout layout = ClassLayout.parseClass(ParkingWaiter.class);
+        List<FieldLayout> flags = new ArrayList<>();
+        for (FieldLayout f : layout.fields()) {
+            if (f.name().equals("thread") || f.name().equals("peerClosed")) {
+                flags.add(f);
+            }
+        }
+        assertTrue(flags.size() == 2);
+        assertTrue(first(flags) >= LINE, layout.toPrintable());
+        assertTrue(layout.instanceSize() - end(flags) >= LINE, layout.toPrintable());
+    }
+}
