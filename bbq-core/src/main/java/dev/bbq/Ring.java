@@ -148,6 +148,7 @@ final class Ring extends RingPad2 {
         int start = fitExact(n, w, pReadCache);
         if (start < 0) {
             int r = refreshRead(w);
+            Chaos.pause();
             start = fitExact(n, w, r);
             if (start < 0) {
                 if (r == w) {
@@ -229,8 +230,10 @@ final class Ring extends RingPad2 {
             pLast = w;
             control.setRelease(LAST, w); // R3: before write
         }
+        Chaos.pause();
         pWrite = 0;
         control.setRelease(WRITE, 0); // R3
+        Chaos.pause();
         markWrap(w);
         signalConsumer(); // R9
     }
@@ -266,6 +269,7 @@ final class Ring extends RingPad2 {
             pLast = capacity;
             control.setRelease(LAST, capacity); // R3
         }
+        Chaos.pause(); // between the watermark and the index (R3)
         pWrite = nw;
         P_BYTES_COMMITTED.setOpaque(this, pBytesCommitted + used);
         if (frames != 0) {
@@ -294,6 +298,7 @@ final class Ring extends RingPad2 {
             data.put(end, (byte) 0); // R11: the next flag byte; free space by the grant's rules
         }
         commit(width + length, 1); // R2: the index first, so it is never behind a visible flag
+        Chaos.pause(); // between the index and the flag (R11)
         VarHandle.releaseFence(); // R11
         data.put(start, first);
         signalConsumer(); // R9: after the flag, the consumer's real "data" signal
@@ -330,6 +335,7 @@ final class Ring extends RingPad2 {
         int l = cLast;
         if (refresh || (w < pos ? pos == l : pos == w)) {
             w = control.getAcquire(WRITE); // R2: bytes up to w are visible
+            Chaos.pause(); // between the index and the watermark (R3)
             l = control.getAcquire(LAST); // R3: after write, so it matches w
             cWrite = w;
             cLast = l;
@@ -416,6 +422,7 @@ final class Ring extends RingPad2 {
     void releaseTo(int newRead, int frames) {
         int r = cRead;
         long bytes = newRead >= r ? newRead - r : cLast - r + newRead;
+        Chaos.pause(); // between the reads of the released bytes and the release (R4)
         cRead = newRead;
         C_BYTES_RELEASED.setOpaque(this, cBytesReleased + bytes);
         if (frames != 0) {
