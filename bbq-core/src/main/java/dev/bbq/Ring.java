@@ -67,14 +67,18 @@ import static dev.bbq.ControlBlock.WRITE;
  *       an empty wrap ({@code last = p}, then {@code write = 0}, as R3); the consumer's next read
  *       attempt follows the watermark (R5); from then on {@code read == write == 0} and a grant of
  *       the whole capacity fits.</li>
- *   <li>R9, no lost wake-up: with a signalling wait strategy, a side publishes its index with a
- *       volatile store and then reads the other side's waiter flag (volatile); a waiter stores its
- *       flag (volatile) and then re-reads the other side's index (volatile) before parking. The four
- *       accesses are totally ordered, so either the waiter sees the new index or the publisher sees
- *       the waiter. Closing works the same way with the closed flags.</li>
- *   <li>R10, closing: a side stores its closed flag with a volatile store after its last
- *       publication; a consumer that finds no data and then sees the producer's flag looks once more
- *       (the flag's acquire makes every earlier commit visible) before reporting end of stream.</li>
+ *   <li>R9, no lost wake-up: with a signalling wait strategy a publisher (commit, release, empty
+ *       wrap, close) stores its word, issues a full fence, then reads the other side's waiter flag;
+ *       a waiter stores its flag (volatile), issues a full fence, then looks at the other side's
+ *       word once more before parking. Dekker's pattern: one of the two sees the other.</li>
+ *   <li>R10, closing: a side stores its closed flag after its last publication and signals as in
+ *       R9; a consumer that finds no data and then sees the producer's flag looks once more (the
+ *       flag's acquire makes every earlier commit visible) before reporting the end of the stream.</li>
+ *   <li>R11, in-band frame commits: a frame's first header byte is its commit flag, stored after a
+ *       release fence and after {@code write}; the byte after each frame is cleared first, and a
+ *       wrap leaves {@link FrameHeader#INDEX_MARK} at the old write position. A framed consumer that
+ *       keeps up peeks at the producer's write position (plain load, acquire fence) instead of
+ *       loading {@code write}, and treats a zero flag inside the indexed region as "in flight".</li>
  * </ol>
  *
  * <p><b>Statistics.</b> Each side counts its own events in its own padded fields, written with
