@@ -9,6 +9,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,5 +68,34 @@ class ReadmeExamplesTest {
         assertEquals(14, handled.get(0).length);
         assertEquals(21.5f, ByteBuffer.wrap(handled.get(0)).getFloat(10));
         assertArrayEquals(message, handled.get(1));
+    }
+
+    @Test
+    void waitingAndClosingExample() throws Exception {
+        BBQueue queue = BBQueue.allocate(1024);
+        FrameProducer producer = queue.frameProducer();
+        FrameConsumer consumer = queue.frameConsumer();
+        int sensorId = 7;
+        float value = 1.5f;
+        byte[] sample = Bytes.sequence(0, 12);
+        List<Integer> lengths = new ArrayList<>();
+
+        try (FrameGrant frame = producer.grant(64, 10, TimeUnit.MILLISECONDS)) {
+            if (frame != null) {
+                ByteBuffer b = frame.buffer();
+                frame.commit(b.putInt(sensorId).putFloat(value).position());
+            }
+        }
+        producer.writeOrDrop(sample, 0, sample.length);
+        producer.close();
+
+        Frame frame;
+        while ((frame = consumer.read()) != null) {
+            lengths.add(frame.buffer().remaining());
+            frame.release();
+        }
+        assertEquals(List.of(8, 12), lengths);
+        assertTrue(queue.stats().toString().contains("dropped=0 frames"));
+        assertTrue(consumer.isClosed());
     }
 }
