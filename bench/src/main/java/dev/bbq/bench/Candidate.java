@@ -1,0 +1,693 @@
+package dev.bbq.bench;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import dev.bbq.BBQueue;
+import dev.bbq.Consumer;
+import dev.bbq.FrameConsumer;
+import dev.bbq.FrameGrant;
+import dev.bbq.FrameHandler;
+import dev.bbq.FrameProducer;
+import dev.bbq.Producer;
+import dev.bbq.ReadGrant;
+import dev.bbq.WaitStrategy;
+import dev.bbq.WriteGrant;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.jctools.queues.SpscArrayQueue;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The queues under comparison, each behind a {@link Channel}, with the exact calls of
+ * {@code java-peers.md} section 12. Every candidate gets the same memory budget for its ring or
+ * slots, copies each message from a pre-filled source, and has each message checked by the consumer.
+ */
+public enum Candidate {
+    /** bbq raw: tryGrantExact, put, commit; tryRead, check the messages in the region, release. */
+    BBQ_RAW {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new BbqRaw(workload, budget, mode);
+        }
+    },
+    /** bbq framed, zero-copy: tryGrant, put, commit; drain. */
+    BBQ_FRAMED_GRANT {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new BbqFramed(workload, budget, mode, true);
+        }
+    },
+    /** bbq framed, copying: tryWrite; drain. */
+    BBQ_FRAMED_WRITE {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new BbqFramed(workload, budget, mode, false);
+        }
+    },
+    /** Agrona OneToOneRingBuffer, zero-copy: tryClaim, putBytes, commit; read. */
+    AGRONA_CLAIM {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new Agrona(workload, budget, mode, true);
+        }
+    },
+    /** Agrona OneToOneRingBuffer, copying: write; read. */
+    AGRONA_WRITE {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new Agrona(workload, budget, mode, false);
+        }
+    },
+    /** JCTools SpscArrayQueue of new byte[] per message (the naive way: the GC pays). */
+    JCTOOLS_NAIVE {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new JctoolsNaive(workload, budget, mode);
+        }
+    },
+    /** JCTools SpscArrayQueue of pooled max-size direct buffers, returned through a second queue. */
+    JCTOOLS_POOLED {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new JctoolsPooled(workload, budget, mode);
+        }
+    },
+    /** LMAX Disruptor 4: fixed max-size slots, tryNext/publish, EventPoller. */
+    DISRUPTOR {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new Disruptor(workload, budget, mode);
+        }
+    },
+    /** ArrayBlockingQueue of byte[] copies. */
+    ABQ {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new Abq(workload, budget, mode);
+        }
+    },
+    /** PipedOutputStream to PipedInputStream with 4-byte length prefixes. */
+    PIPED {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new Piped(workload, budget, mode);
+        }
+    };
+
+    abstract Channel open(Workload workload, int budget, Mode mode);
+
+    /** A candidate's parking wait: Agrona's backoff idle strategy, bounded. */
+    static final class Backoff {
+        private final BackoffIdleStrategy idle = new BackoffIdleStrategy(10, 5, 1_000, 100_000);
+
+        void reset() {
+            idle.reset();
+        }
+
+        void idle() {
+            idle.idle();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private static final class BbqRaw implements Channel {
+        private final Producer producer;
+        private final Consumer consumer;
+        private final byte[] source;
+        private final Mode mode;
+
+        BbqRaw(Workload workload, int budget, Mode mode) {
+            BBQueue queue = BBQueue.builder().capacity(budget).direct()
+                    .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
+            this.producer = queue.producer();
+            this.consumer = queue.consumer();
+            this.source = Bytes.source(workload.maxSize());
+            this.mode = mode;
+        }
+
+        @Override
+        public boolean offer(long seq, int length) {
+            WriteGrant grant = producer.tryGrantExact(length);
+            if (grant == null) {
+                if (mode == Mode.SPIN || (grant = awaitGrant(length)) == null) {
+                    return false;
+                }
+            }
+            ByteBuffer b = grant.buffer();
+            b.put(source, 0, length);
+            b.putLong(0, seq);
+            grant.commit(length);
+            return true;
+        }
+
+        private WriteGrant awaitGrant(int length) {
+            try {
+                return producer.grantExact(length, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            ReadGrant grant = consumer.tryRead();
+            if (grant == null) {
+                if (mode == Mode.SPIN || (grant = awaitRead()) == null) {
+                    return 0;
+                }
+            }
+            ByteBuffer b = grant.buffer();
+            int length = grant.length();
+            int pos = 0;
+            int n = 0;
+            while (pos < length) {
+                int size = checker.nextSize();
+                checker.check(b, pos, size);
+                pos += size;
+                n++;
+            }
+            grant.release(length);
+            return n;
+        }
+
+        private ReadGrant awaitRead() {
+            try {
+                return consumer.read(Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class BbqFramed implements Channel {
+        private static final int BATCH = 256;
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final byte[] source;
+        private final boolean zeroCopy;
+        private final Mode mode;
+        private Checker checker;
+        private final FrameHandler handler = frame -> checker.check(frame, frame.position(), frame.remaining());
+
+        BbqFramed(Workload workload, int budget, Mode mode, boolean zeroCopy) {
+            BBQueue queue = BBQueue.builder().capacity(budget).direct()
+                    .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
+            this.producer = queue.frameProducer();
+            this.consumer = queue.frameConsumer();
+            this.source = Bytes.source(workload.maxSize());
+            this.zeroCopy = zeroCopy;
+            this.mode = mode;
+        }
+
+        @Override
+        public boolean offer(long seq, int length) {
+            try {
+                if (zeroCopy) {
+                    FrameGrant grant = mode == Mode.SPIN ? producer.tryGrant(length)
+                            : producer.grant(length, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+                    if (grant == null) {
+                        return false;
+                    }
+                    ByteBuffer b = grant.buffer();
+                    b.put(source, 0, length);
+                    b.putLong(0, seq);
+                    grant.commit(length);
+                    return true;
+                }
+                Bytes.LONG.set(source, 0, seq);
+                return mode == Mode.SPIN ? producer.tryWrite(source, 0, length)
+                        : producer.write(source, 0, length, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            this.checker = checker;
+            try {
+                return mode == Mode.SPIN ? consumer.drain(handler, BATCH)
+                        : consumer.drain(handler, BATCH, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class Agrona implements Channel {
+        private static final int TYPE = 1;
+        private final OneToOneRingBuffer ring;
+        private final UnsafeBuffer source;
+        private final boolean zeroCopy;
+        private final Mode mode;
+        private final Backoff producerIdle = new Backoff();
+        private final Backoff consumerIdle = new Backoff();
+        private Checker checker;
+        private final MessageHandler handler = (type, buffer, index, length) -> checker.check(buffer, index, length);
+
+        Agrona(Workload workload, int budget, Mode mode, boolean zeroCopy) {
+            int capacity = Integer.highestOneBit(budget);
+            this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
+                    BufferUtil.allocateDirectAligned(capacity + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+            this.source = new UnsafeBuffer(Bytes.source(workload.maxSize()));
+            this.zeroCopy = zeroCopy;
+            this.mode = mode;
+        }
+
+        @Override
+        public boolean offer(long seq, int length) {
+            producerIdle.reset();
+            long deadline = 0;
+            while (true) {
+                if (zeroCopy) {
+                    int index = ring.tryClaim(TYPE, length);
+                    if (index > 0) {
+                        MutableDirectBuffer b = ring.buffer();
+                        b.putBytes(index, source, 0, length);
+                        b.putLong(index, seq, ByteOrder.BIG_ENDIAN);
+                        ring.commit(index);
+                        return true;
+                    }
+                } else {
+                    source.putLong(0, seq, ByteOrder.BIG_ENDIAN);
+                    if (ring.write(TYPE, source, 0, length)) {
+                        return true;
+                    }
+                }
+                if (mode == Mode.SPIN) {
+                    return false;
+                }
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + Mode.PARK_BOUND_NANOS;
+                } else if (now - deadline >= 0) {
+                    return false;
+                }
+                producerIdle.idle();
+            }
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            this.checker = checker;
+            consumerIdle.reset();
+            long deadline = 0;
+            while (true) {
+                int n = ring.read(handler, 256);
+                if (n > 0 || mode == Mode.SPIN) {
+                    return n;
+                }
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + Mode.PARK_BOUND_NANOS;
+                } else if (now - deadline >= 0) {
+                    return 0;
+                }
+                consumerIdle.idle();
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Shared shape of the object-passing candidates: try, then (in PARK mode) bounded backoff. */
+    private abstract static class ObjectQueue implements Channel {
+        final Mode mode;
+        private final Backoff producerIdle = new Backoff();
+        private final Backoff consumerIdle = new Backoff();
+
+        ObjectQueue(Mode mode) {
+            this.mode = mode;
+        }
+
+        abstract boolean tryOffer(long seq, int length);
+
+        abstract int tryPoll(Checker checker);
+
+        @Override
+        public boolean offer(long seq, int length) {
+            if (tryOffer(seq, length)) {
+                return true;
+            }
+            if (mode == Mode.SPIN) {
+                return false;
+            }
+            producerIdle.reset();
+            long deadline = System.nanoTime() + Mode.PARK_BOUND_NANOS;
+            do {
+                producerIdle.idle();
+                if (tryOffer(seq, length)) {
+                    return true;
+                }
+            } while (System.nanoTime() - deadline < 0);
+            return false;
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            int n = tryPoll(checker);
+            if (n > 0 || mode == Mode.SPIN) {
+                return n;
+            }
+            consumerIdle.reset();
+            long deadline = System.nanoTime() + Mode.PARK_BOUND_NANOS;
+            do {
+                consumerIdle.idle();
+                n = tryPoll(checker);
+            } while (n == 0 && System.nanoTime() - deadline < 0);
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class JctoolsNaive extends ObjectQueue {
+        private final SpscArrayQueue<byte[]> queue;
+        private final byte[] source;
+
+        JctoolsNaive(Workload workload, int budget, Mode mode) {
+            super(mode);
+            this.queue = new SpscArrayQueue<>(Math.max(16, (int) (budget / workload.meanSize())));
+            this.source = Bytes.source(workload.maxSize());
+        }
+
+        @Override
+        boolean tryOffer(long seq, int length) {
+            byte[] message = new byte[length];
+            System.arraycopy(source, 0, message, 0, length);
+            Bytes.LONG.set(message, 0, seq);
+            return queue.relaxedOffer(message);
+        }
+
+        @Override
+        int tryPoll(Checker checker) {
+            return queue.drain(checker::check, 256);
+        }
+    }
+
+    private static final class JctoolsPooled extends ObjectQueue {
+        private final SpscArrayQueue<ByteBuffer> full;
+        private final SpscArrayQueue<ByteBuffer> free;
+        private final byte[] source;
+        private Checker checker;
+
+        JctoolsPooled(Workload workload, int budget, Mode mode) {
+            super(mode);
+            int buffers = Math.max(16, budget / workload.maxSize());
+            this.full = new SpscArrayQueue<>(buffers);
+            this.free = new SpscArrayQueue<>(buffers);
+            for (int i = 0; i < buffers; i++) {
+                free.offer(ByteBuffer.allocateDirect(workload.maxSize()));
+            }
+            this.source = Bytes.source(workload.maxSize());
+        }
+
+        @Override
+        boolean tryOffer(long seq, int length) {
+            ByteBuffer b = free.relaxedPoll();
+            if (b == null) {
+                return false;
+            }
+            b.clear();
+            b.put(source, 0, length).putLong(0, seq).flip();
+            full.offer(b);
+            return true;
+        }
+
+        @Override
+        int tryPoll(Checker checker) {
+            this.checker = checker;
+            return full.drain(this::take, 256);
+        }
+
+        private void take(ByteBuffer b) {
+            checker.check(b, 0, b.limit());
+            free.offer(b);
+        }
+    }
+
+    /** One Disruptor slot: a max-size direct buffer and the message's length. */
+    static final class Slot {
+        ByteBuffer buffer;
+        int length;
+    }
+
+    private static final class Disruptor implements Channel {
+        private final RingBuffer<Slot> ring;
+        private final EventPoller<Slot> poller;
+        private final byte[] source;
+        private final Mode mode;
+        private final Backoff producerIdle = new Backoff();
+        private final Backoff consumerIdle = new Backoff();
+        private Checker checker;
+        private int polled;
+        private final EventPoller.Handler<Slot> handler = (slot, sequence, endOfBatch) -> {
+            checker.check(slot.buffer, 0, slot.length);
+            return ++polled < 256;
+        };
+
+        Disruptor(Workload workload, int budget, Mode mode) {
+            int slotSize = (workload.maxSize() + 4 + 7) & ~7;
+            int slots = Integer.highestOneBit(Math.max(16, budget / slotSize));
+            int max = workload.maxSize();
+            this.ring = RingBuffer.createSingleProducer(() -> {
+                Slot s = new Slot();
+                s.buffer = ByteBuffer.allocateDirect(max);
+                return s;
+            }, slots, new YieldingWaitStrategy());
+            this.poller = ring.newPoller();
+            ring.addGatingSequences(poller.getSequence());
+            this.source = Bytes.source(max);
+            this.mode = mode;
+        }
+
+        @Override
+        public boolean offer(long seq, int length) {
+            producerIdle.reset();
+            long deadline = 0;
+            while (true) {
+                try {
+                    long s = ring.tryNext();
+                    Slot slot = ring.get(s);
+                    slot.buffer.put(0, source, 0, length).putLong(0, seq);
+                    slot.length = length;
+                    ring.publish(s);
+                    return true;
+                } catch (InsufficientCapacityException full) {
+                    if (mode == Mode.SPIN) {
+                        return false;
+                    }
+                    long now = System.nanoTime();
+                    if (deadline == 0) {
+                        deadline = now + Mode.PARK_BOUND_NANOS;
+                    } else if (now - deadline >= 0) {
+                        return false;
+                    }
+                    producerIdle.idle();
+                }
+            }
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            this.checker = checker;
+            consumerIdle.reset();
+            long deadline = 0;
+            while (true) {
+                polled = 0;
+                try {
+                    poller.poll(handler);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                if (polled > 0 || mode == Mode.SPIN) {
+                    return polled;
+                }
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + Mode.PARK_BOUND_NANOS;
+                } else if (now - deadline >= 0) {
+                    return 0;
+                }
+                consumerIdle.idle();
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class Abq implements Channel {
+        private final ArrayBlockingQueue<byte[]> queue;
+        private final byte[] source;
+        private final Mode mode;
+
+        Abq(Workload workload, int budget, Mode mode) {
+            this.queue = new ArrayBlockingQueue<>(Math.max(16, (int) (budget / workload.meanSize())));
+            this.source = Bytes.source(workload.maxSize());
+            this.mode = mode;
+        }
+
+        @Override
+        public boolean offer(long seq, int length) {
+            byte[] message = new byte[length];
+            System.arraycopy(source, 0, message, 0, length);
+            Bytes.LONG.set(message, 0, seq);
+            try {
+                return mode == Mode.SPIN ? queue.offer(message)
+                        : queue.offer(message, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            try {
+                byte[] first = mode == Mode.SPIN ? queue.poll() : queue.poll(Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    return 0;
+                }
+                checker.check(first);
+                int n = 1;
+                byte[] next;
+                while (n < 256 && (next = queue.poll()) != null) {
+                    checker.check(next);
+                    n++;
+                }
+                return n;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Piped streams with a 4-byte length prefix. PipedOutputStream.write blocks while the pipe is
+     * full, so a send first checks for room (a synchronized available() call) to stay bounded.
+     */
+    private static final class Piped implements Channel {
+        private final PipedInputStream in;
+        private final PipedOutputStream out;
+        private final int pipeSize;
+        private final byte[] source;
+        private final byte[] frame;
+        private final byte[] received;
+        private final Mode mode;
+
+        Piped(Workload workload, int budget, Mode mode) {
+            try {
+                this.out = new PipedOutputStream();
+                this.in = new PipedInputStream(out, budget);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.pipeSize = budget;
+            this.source = Bytes.source(workload.maxSize());
+            this.frame = new byte[4 + workload.maxSize()];
+            this.received = new byte[workload.maxSize()];
+            this.mode = mode;
+        }
+
+        @Override
+        public boolean offer(long seq, int length) {
+            long deadline = System.nanoTime() + Mode.PARK_BOUND_NANOS;
+            try {
+                while (pipeSize - in.available() < 4 + length) {
+                    if (mode == Mode.SPIN || System.nanoTime() - deadline >= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(1_000);
+                }
+                frame[0] = (byte) (length >>> 24);
+                frame[1] = (byte) (length >>> 16);
+                frame[2] = (byte) (length >>> 8);
+                frame[3] = (byte) length;
+                System.arraycopy(source, 0, frame, 4, length);
+                Bytes.LONG.set(frame, 4, seq);
+                out.write(frame, 0, 4 + length);
+                out.flush(); // wakes a reader parked in the pipe's wait(1000)
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            long deadline = System.nanoTime() + Mode.PARK_BOUND_NANOS;
+            try {
+                int n = 0;
+                while (n < 256) {
+                    if (in.available() < 4) {
+                        if (n > 0 || mode == Mode.SPIN || System.nanoTime() - deadline >= 0) {
+                            return n;
+                        }
+                        LockSupport.parkNanos(1_000);
+                        continue;
+                    }
+                    int length = (in.read() << 24) | (in.read() << 16) | (in.read() << 8) | in.read();
+                    int got = 0;
+                    while (got < length) {
+                        got += in.read(received, got, length - got);
+                    }
+                    checker.check(received, length);
+                    n++;
+                }
+                return n;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+                in.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.bbq.bench;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The consumer's check, the same for every candidate: each message carries its sequence number in
+ * its first 8 bytes (big-endian) and has the size the workload says; its last byte is read too, so
+ * every candidate touches the whole message.
+ */
+final class Checker {
+    private final int[] sizes;
+    private long expected;
+    long touched;
+
+    Checker(int[] sizes) {
+        this.sizes = sizes;
+    }
+
+    /** Checks a message in {@code buffer} at absolute {@code index}, {@code length} bytes. */
+    void check(ByteBuffer buffer, int index, int length) {
+        long seq = buffer.getLong(index);
+        int size = sizes[(int) (expected & (Workload.PERIOD - 1))];
+        if (seq != expected || length != size) {
+            throw new IllegalStateException("message " + seq + " of " + length + " bytes arrived; expected message "
+                    + expected + " of " + size + " bytes");
+        }
+        touched += buffer.get(index + length - 1);
+        expected++;
+    }
+
+    /** As {@link #check(ByteBuffer, int, int)} for a {@code byte[]} message. */
+    void check(byte[] message) {
+        check(message, message.length);
+    }
+
+    /** As {@link #check(ByteBuffer, int, int)} for the first {@code length} bytes of {@code bytes}. */
+    void check(byte[] bytes, int length) {
+        long seq = (long) Bytes.LONG.get(bytes, 0);
+        int size = sizes[(int) (expected & (Workload.PERIOD - 1))];
+        if (seq != expected || length != size) {
+            throw new IllegalStateException("message " + seq + " of " + length + " bytes arrived; expected "
+                    + expected + " of " + size + " bytes");
+        }
+        touched += bytes[length - 1];
+        expected++;
+    }
+
+    /** For candidates that read through Agrona's buffers. */
+    void check(org.agrona.DirectBuffer buffer, int index, int length) {
+        long seq = buffer.getLong(index, java.nio.ByteOrder.BIG_ENDIAN);
+        int size = sizes[(int) (expected & (Workload.PERIOD - 1))];
+        if (seq != expected || length != size) {
+            throw new IllegalStateException("message " + seq + " of " + length + " bytes arrived; expected message "
+                    + expected + " of " + size + " bytes");
+        }
+        touched += buffer.getByte(index + length - 1);
+        expected++;
+    }
+
+    long expected() {
+        return expected;
+    }
+
+    /** The size of the message the consumer expects next. */
+    int nextSize() {
+        return sizes[(int) (expected & (Workload.PERIOD - 1))];
+    }
+}
