@@ -4,4 +4,5 @@
  */
 module dev.bbq.core {
     exports dev.bbq;
+    exports dev.bbq.wire;
 }

@@ -1,0 +1,447 @@
+package dev.bbq.wire;
+
+import dev.bbq.Consumer;
+import dev.bbq.FrameHandler;
+import dev.bbq.FrameProducer;
+import dev.bbq.ReadGrant;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.zip.Checksum;
+
+/**
+ * Reads a raw byte stream of wire frames ({@code COBS([payload][check]) 0x00}, as written by
+ * {@link FrameEncoder}) and emits the valid payloads: to a {@link FrameHandler} or into a framed
+ * queue. It takes its bytes from a raw queue's read grants ({@link #tryDeframe(Consumer, FrameProducer)},
+ * {@link #run(Consumer, FrameProducer)}) or from any array or buffer ({@link #accept(byte[], int, int, FrameHandler)}).
+ *
+ * <pre>{@code
+ * Deframer deframer = new Deframer(256, FrameCheck.CRC16_CCITT_FALSE);
+ * deframer.run(serialBytes.consumer(), frames.frameProducer());   // until the serial pump stops
+ * }</pre>
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>The decoder is a byte-at-a-time COBS state machine that writes the decoded bytes into one
+ * private array of {@code maxFrameLength + check.length()} bytes. Streaming, rather than finding the
+ * delimiter first and decoding the grant in place, is what lets a frame span two read grants (the
+ * wrap point of the ring, or a serial read that ended mid-frame) without a special case, and lets
+ * every read grant be released entirely as soon as it has been scanned, so the device side gets its
+ * room back at once. A frame is copied once on its way: ring to array (the decode), then the array
+ * to the framed queue or, for a handler, nothing more.
+ *
+ * <p>Invariants, between any two bytes:
+ * <ul>
+ *   <li>{@code remaining} is the number of data bytes left in the current COBS block; 0 means the
+ *       next non-zero byte is a code byte.</li>
+ *   <li>{@code zeroPending}: the previous block ended below 0xFF, so its implied 0x00 belongs to the
+ *       data if and only if another block follows; it is written when the next code byte arrives and
+ *       forgotten at the delimiter.</li>
+ *   <li>{@code length <= frame.length}: a byte that would pass the end marks the frame oversize and
+ *       the decoder discards up to the next delimiter ({@code discarding}). Nothing is ever read
+ *       outside the input range or written outside {@code frame}.</li>
+ *   <li>Every frame ends at a 0x00, and every 0x00 ends a frame: resynchronisation after garbage, a
+ *       bad check, an oversize frame or a cut-off frame happens at the next delimiter, and each
+ *       rejected frame is counted under one error kind. Empty runs between delimiters (idle fill)
+ *       are ignored.</li>
+ * </ul>
+ *
+ * <p>A stream joined mid-frame starts with a partial frame, which is counted as an error; senders
+ * that may be joined late can send a 0x00 before their first frame.
+ *
+ * <p>A deframer belongs to one thread at a time (its state spans calls); {@link #stats()} may be
+ * called from any thread. In steady state it allocates nothing.
+ */
+public final class Deframer {
+    // Counter slots: written by the deframer's thread only (setOpaque of getPlain + n), read opaque.
+    private static final int BYTES_READ = 0;
+    private static final int FRAMES_DELIVERED = 1;
+    private static final int BYTES_DELIVERED = 2;
+    private static final int FRAMES_DROPPED = 3;
+    private static final int CRC_ERRORS = 4;
+    private static final int OVERSIZE = 5;
+    private static final int MALFORMED = 6;
+    private static final int BYTES_DISCARDED = 7;
+
+    private final int maxFrameLength;
+    private final FrameCheck check;
+    private final Checksum checksum;
+    private final boolean dropWhenFull;
+    private final byte[] frame;
+    private final ByteBuffer view;
+    private final AtomicLongArray counters = new AtomicLongArray(8);
+
+    private int length;
+    private int remaining;
+    private boolean zeroPending;
+    private boolean discarding;
+    private int wireBytes;
+    private int readyLength = -1;
+
+    /**
+     * A deframer that waits for room when the framed queue it writes to is full (back-pressure
+     * towards the device, nothing lost in between).
+     *
+     * @param maxFrameLength the largest payload accepted, check excluded; longer frames are counted
+     *        as {@linkplain DeframerStats#oversizeFrames() oversize} and skipped
+     * @param check the check every frame ends with
+     * @throws IllegalArgumentException if {@code maxFrameLength} is negative or too large
+     */
+    public Deframer(int maxFrameLength, FrameCheck check) {
+        this(maxFrameLength, check, false);
+    }
+
+    /**
+     * @param maxFrameLength the largest payload accepted, check excluded
+     * @param check the check every frame ends with
+     * @param dropWhenFull whether a valid frame that finds the framed queue full is dropped and
+     *        counted ({@link DeframerStats#framesDropped()}, and in the queue's own stats) instead of
+     *        waiting for room: for telemetry that must never hold up the device side
+     * @throws IllegalArgumentException if {@code maxFrameLength} is negative or too large
+     */
+    public Deframer(int maxFrameLength, FrameCheck check, boolean dropWhenFull) {
+        this.check = Objects.requireNonNull(check, "check");
+        if (maxFrameLength < 0 || maxFrameLength > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("maxFrameLength " + maxFrameLength + ": must be between 0 and "
+                    + Integer.MAX_VALUE / 2);
+        }
+        this.maxFrameLength = maxFrameLength;
+        this.checksum = check.newChecksum();
+        this.dropWhenFull = dropWhenFull;
+        this.frame = new byte[maxFrameLength + check.length()];
+        this.view = ByteBuffer.wrap(frame);
+    }
+
+    /** @return the largest payload accepted */
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    /** @return the check every frame must end with */
+    public FrameCheck check() {
+        return check;
+    }
+
+    /**
+     * Decodes {@code len} bytes of {@code src}, handing each valid payload to {@code handler} as it
+     * completes (between position and limit of one reused view, as {@link FrameHandler} describes).
+     * A frame left incomplete at the end continues with the next call.
+     *
+     * @param src wire bytes
+     * @param off where they start
+     * @param len how many there are
+     * @param handler receives the payloads
+     * @return the frames handed over
+     * @throws IndexOutOfBoundsException if the range is outside {@code src}
+     * @throws RuntimeException whatever the handler throws; the bytes up to that frame's delimiter
+     *         have been consumed, later ones have not been looked at
+     */
+    public int accept(byte[] src, int off, int len, FrameHandler handler) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        Objects.requireNonNull(handler, "handler");
+        int frames = 0;
+        int i = off;
+        int end = off + len;
+        try {
+            while (i < end) {
+                if (step(src[i++])) {
+                    frames++;
+                    deliver(handler);
+                }
+            }
+        } finally {
+            add(BYTES_READ, i - off);
+        }
+        return frames;
+    }
+
+    /**
+     * As {@link #accept(byte[], int, int, FrameHandler)} for the bytes between the buffer's position
+     * and limit (heap or direct); the position moves past the bytes consumed.
+     *
+     * @param src wire bytes
+     * @param handler receives the payloads
+     * @return the frames handed over
+     */
+    public int accept(ByteBuffer src, FrameHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        int frames = 0;
+        int start = src.position();
+        int i = start;
+        int end = src.limit();
+        try {
+            while (i < end) {
+                if (step(src.get(i++))) {
+                    frames++;
+                    deliver(handler);
+                }
+            }
+        } finally {
+            src.position(i);
+            add(BYTES_READ, i - start);
+        }
+        return frames;
+    }
+
+    /**
+     * Decodes the bytes of one read grant of {@code in}, if there are any, handing valid payloads to
+     * {@code handler}; the whole grant is released.
+     *
+     * @param in the raw queue's consumer
+     * @param handler receives the payloads
+     * @return the frames handed over; 0 if no bytes were committed (see {@link Consumer#isClosed()}
+     *         for the end of the stream)
+     * @throws IllegalStateException if {@code in} has a read grant open
+     * @throws dev.bbq.QueueClosedException if {@code in} has closed
+     */
+    public int tryDeframe(Consumer in, FrameHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        ReadGrant grant = in.tryRead();
+        return grant == null ? 0 : deframeTo(grant, handler);
+    }
+
+    /**
+     * Decodes the bytes of one read grant of {@code in}, if there are any, writing valid payloads as
+     * frames into {@code out}; the whole grant is released. When {@code out} is full this waits for
+     * room, or drops and counts the frame if the deframer was made with {@code dropWhenFull}.
+     *
+     * @param in the raw queue's consumer
+     * @param out the framed queue's producer
+     * @return the frames written (dropped ones not included)
+     * @throws InterruptedException if interrupted while waiting for room in {@code out}; bytes up to
+     *         that frame's delimiter have been consumed and released, the frame is lost
+     * @throws IllegalArgumentException if {@code out} cannot hold a frame of {@link #maxFrameLength()}
+     * @throws dev.bbq.QueueClosedException if {@code in} or {@code out} has closed
+     */
+    public int tryDeframe(Consumer in, FrameProducer out) throws InterruptedException {
+        checkOut(out);
+        ReadGrant grant = in.tryRead();
+        return grant == null ? 0 : deframe(grant, null, out);
+    }
+
+    /**
+     * Deframes everything {@code in} delivers into {@code out}, waiting for bytes as needed, until
+     * the raw stream ends (its producer closed and every byte was read) or the thread is interrupted.
+     * A frame cut off by the end of the stream is counted as malformed. Closes neither half.
+     *
+     * @param in the raw queue's consumer
+     * @param out the framed queue's producer
+     * @return the frames written
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalArgumentException if {@code out} cannot hold a frame of {@link #maxFrameLength()}
+     * @throws dev.bbq.QueueClosedException if {@code out}'s consumer has closed
+     */
+    public long run(Consumer in, FrameProducer out) throws InterruptedException {
+        checkOut(out);
+        long frames = 0;
+        while (true) {
+            ReadGrant grant = in.read(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            if (grant == null) {
+                endOfStream();
+                return frames;
+            }
+            frames += deframe(grant, null, out);
+        }
+    }
+
+    /**
+     * As {@link #run(Consumer, FrameProducer)}, handing the payloads to {@code handler}.
+     *
+     * @param in the raw queue's consumer
+     * @param handler receives the payloads
+     * @return the frames handed over
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public long run(Consumer in, FrameHandler handler) throws InterruptedException {
+        Objects.requireNonNull(handler, "handler");
+        long frames = 0;
+        while (true) {
+            ReadGrant grant = in.read(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            if (grant == null) {
+                endOfStream();
+                return frames;
+            }
+            frames += deframeTo(grant, handler);
+        }
+    }
+
+    /**
+     * Tells the deframer that no more bytes will come: a frame in progress is counted as malformed
+     * (cut off) and the decoder starts afresh.
+     */
+    public void endOfStream() {
+        if (wireBytes > 0 && !discarding) {
+            reject(MALFORMED);
+        }
+        reset();
+    }
+
+    /** @return a snapshot of the counters; safe from any thread */
+    public DeframerStats stats() {
+        AtomicLongArray c = counters;
+        return new DeframerStats(c.getOpaque(BYTES_READ), c.getOpaque(FRAMES_DELIVERED), c.getOpaque(BYTES_DELIVERED),
+                c.getOpaque(FRAMES_DROPPED), c.getOpaque(CRC_ERRORS), c.getOpaque(OVERSIZE), c.getOpaque(MALFORMED),
+                c.getOpaque(BYTES_DISCARDED));
+    }
+
+    private void checkOut(FrameProducer out) {
+        if (out.maxFrameLength() < maxFrameLength) {
+            throw new IllegalArgumentException("the framed queue takes frames of up to " + out.maxFrameLength()
+                    + " bytes, the deframer accepts " + maxFrameLength + ": use a larger queue or a smaller maximum");
+        }
+    }
+
+    private int deframeTo(ReadGrant grant, FrameHandler handler) {
+        try {
+            return deframe(grant, handler, null);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a handler never waits", e);
+        }
+    }
+
+    /** Scans the whole grant, then releases it (also when a handler or the framed queue throws). */
+    private int deframe(ReadGrant grant, FrameHandler handler, FrameProducer out) throws InterruptedException {
+        int frames = 0;
+        int n = grant.length();
+        int i = 0;
+        try {
+            ByteBuffer b = grant.buffer();
+            if (b.hasArray()) {
+                byte[] a = b.array();
+                int base = b.arrayOffset();
+                while (i < n) {
+                    if (step(a[base + i++]) && emit(handler, out)) {
+                        frames++;
+                    }
+                }
+            } else {
+                while (i < n) {
+                    if (step(b.get(i++)) && emit(handler, out)) {
+                        frames++;
+                    }
+                }
+            }
+        } finally {
+            add(BYTES_READ, i);
+            grant.release(i);
+        }
+        return frames;
+    }
+
+    /** Hands the ready frame on; returns whether it was delivered (not dropped). */
+    private boolean emit(FrameHandler handler, FrameProducer out) throws InterruptedException {
+        if (handler != null) {
+            deliver(handler);
+            return true;
+        }
+        int len = readyLength;
+        readyLength = -1;
+        boolean written = dropWhenFull ? out.writeOrDrop(frame, 0, len)
+                : out.write(frame, 0, len, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        if (written) {
+            add(FRAMES_DELIVERED, 1);
+            add(BYTES_DELIVERED, len);
+        } else {
+            add(FRAMES_DROPPED, 1);
+        }
+        return written;
+    }
+
+    private void deliver(FrameHandler handler) {
+        int len = readyLength;
+        readyLength = -1;
+        add(FRAMES_DELIVERED, 1);
+        add(BYTES_DELIVERED, len);
+        view.limit(len).position(0);
+        handler.onFrame(view);
+    }
+
+    /**
+     * Advances the state machine by one wire byte; returns true when a valid frame is ready in
+     * {@code frame[0, readyLength)}.
+     */
+    private boolean step(byte b) {
+        if (b == 0) {
+            return endOfFrame();
+        }
+        wireBytes++;
+        if (discarding) {
+            return false;
+        }
+        if (remaining == 0) {
+            int code = b & 0xFF;
+            if (zeroPending) {
+                append((byte) 0);
+            }
+            remaining = code - 1;
+            zeroPending = code != 0xFF;
+        } else {
+            append(b);
+            remaining--;
+        }
+        return false;
+    }
+
+    private void append(byte b) {
+        if (discarding) {
+            return;
+        }
+        if (length == frame.length) {
+            reject(OVERSIZE);
+            return;
+        }
+        frame[length++] = b;
+    }
+
+    private boolean endOfFrame() {
+        try {
+            if (discarding || wireBytes == 0) {
+                return false; // already counted, or an empty run between delimiters
+            }
+            if (remaining > 0 || length < check.length()) {
+                reject(MALFORMED);
+                return false;
+            }
+            int payload = length - check.length();
+            if (checksum != null) {
+                checksum.reset();
+                checksum.update(frame, 0, payload);
+                long expected = checksum.getValue();
+                long actual = 0;
+                for (int i = check.length() - 1; i >= 0; i--) {
+                    actual = (actual << 8) | (frame[payload + i] & 0xFF);
+                }
+                if (actual != expected) {
+                    reject(CRC_ERRORS);
+                    return false;
+                }
+            }
+            readyLength = payload;
+            return true;
+        } finally {
+            reset();
+        }
+    }
+
+    /** Counts the current frame as rejected and skips to the next delimiter. */
+    private void reject(int counter) {
+        add(counter, 1);
+        discarding = true;
+    }
+
+    private void reset() {
+        if (discarding) {
+            add(BYTES_DISCARDED, wireBytes);
+        }
+        length = 0;
+        remaining = 0;
+        zeroPending = false;
+        discarding = false;
+        wireBytes = 0;
+    }
+
+    private void add(int counter, long n) {
+        counters.setOpaque(counter, counters.getPlain(counter) + n);
+    }
+}
