@@ -1,0 +1,93 @@
+package dev.bbq.serial;
+
+import dev.bbq.Producer;
+import dev.bbq.WriteGrant;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The receiving driver thread: reads the serial port into a raw queue. Start one with
+ * {@link SerialConnection#startPump(Producer)}.
+ *
+ * <p>Each turn reads up to {@link SerialSettings#stagingSize()} bytes into a small reused staging
+ * array (semi-blocking: returns as soon as a byte is there, or after the read timeout with none),
+ * then copies them into write grants and commits. Staging instead of reading straight into the
+ * ring is deliberate: jSerialComm copies the whole Java array into native memory and back on every
+ * call, so reading into a 64 KiB ring would move 128 KiB per read (see {@code JSerialCommLink}).
+ * A heap queue is copied into with {@code System.arraycopy}, a direct one with a bulk put; nothing
+ * is allocated per read.
+ *
+ * <p>When the queue has no room, the pump waits up to {@link SerialSettings#overrunWaitNanos()},
+ * then drops what it still holds and counts an overrun ({@link SerialStats#overruns()},
+ * {@link SerialStats#bytesDropped()}); it never blocks the port for longer.
+ *
+ * <p>It stops when asked ({@link #close()}), when the port fails ({@link #failure()} says how;
+ * {@link SerialStats#errors()} counts it), or when the queue's consumer closes. In every case it
+ * closes the producer: the consumer reads everything committed before, then sees the end of the stream.
+ */
+public final class SerialPump extends SerialDriver {
+    private final Producer producer;
+
+    private SerialPump(SerialLink link, SerialSettings settings, Producer producer) {
+        super(link, settings, "pump");
+        this.producer = producer;
+    }
+
+    static SerialPump start(SerialLink link, SerialSettings settings, Producer producer) {
+        Objects.requireNonNull(producer, "producer");
+        SerialPump pump = new SerialPump(link, settings, producer);
+        pump.startThread();
+        return pump;
+    }
+
+    @Override
+    boolean loop() throws IOException, InterruptedException {
+        int n = link.read(staging, 0, staging.length);
+        if (n < 0) {
+            throw new IOException("serial port " + link.name() + " failed while reading (" + link.lastError()
+                    + "): was it unplugged or closed?");
+        }
+        if (n == 0) {
+            return true; // the read timeout passed: look at the stop flag
+        }
+        add(TRANSFERS, 1);
+        add(BYTES, n);
+        commit(n);
+        return true;
+    }
+
+    private void commit(int n) throws InterruptedException {
+        int at = 0;
+        while (at < n) {
+            WriteGrant grant = producer.tryGrantMax(n - at);
+            if (grant == null) {
+                grant = producer.grantMax(n - at, settings.overrunWaitNanos(), TimeUnit.NANOSECONDS);
+                if (grant == null) {
+                    add(OVERRUNS, 1);
+                    add(DROPPED, n - at);
+                    return;
+                }
+            }
+            try {
+                ByteBuffer b = grant.buffer();
+                int k = grant.length();
+                if (b.hasArray()) {
+                    System.arraycopy(staging, at, b.array(), b.arrayOffset(), k);
+                } else {
+                    b.put(staging, at, k);
+                }
+                grant.commit(k);
+                at += k;
+            } finally {
+                grant.close();
+            }
+        }
+    }
+
+    @Override
+    void closeQueue() {
+        producer.close();
+    }
+}

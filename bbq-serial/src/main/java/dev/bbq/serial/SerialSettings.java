@@ -1,0 +1,240 @@
+package dev.bbq.serial;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How to open a serial port and how the pumps use it: port name, line settings, timeouts, the
+ * staging array size and the overrun policy. Immutable; made with {@link #builder(String)}:
+ *
+ * <pre>{@code
+ * SerialSettings settings = SerialSettings.builder("/dev/ttyAMA0").baudRate(921_600).build();
+ * }</pre>
+ */
+public final class SerialSettings {
+    /** Parity bit. */
+    public enum Parity {
+        /** No parity bit (8N1 and friends). */
+        NONE,
+        /** Odd parity. */
+        ODD,
+        /** Even parity. */
+        EVEN
+    }
+
+    private final String port;
+    private final int baudRate;
+    private final int dataBits;
+    private final int stopBits;
+    private final Parity parity;
+    private final int readTimeoutMillis;
+    private final int writeTimeoutMillis;
+    private final int stagingSize;
+    private final long overrunWaitNanos;
+
+    private SerialSettings(Builder b) {
+        this.port = b.port;
+        this.baudRate = b.baudRate;
+        this.dataBits = b.dataBits;
+        this.stopBits = b.stopBits;
+        this.parity = b.parity;
+        this.readTimeoutMillis = b.readTimeoutMillis;
+        this.writeTimeoutMillis = b.writeTimeoutMillis;
+        this.stagingSize = b.stagingSize;
+        this.overrunWaitNanos = b.overrunWaitNanos;
+    }
+
+    /**
+     * Settings for a port, with defaults: 115200 baud 8N1, 100 ms read timeout, 1 s write timeout,
+     * a 4 KiB staging array and a 100 ms overrun wait.
+     *
+     * @param port the device, for example {@code /dev/ttyAMA0}, {@code /dev/serial0}, {@code /dev/ttyUSB0}
+     *        or a pseudo-terminal
+     * @return a builder
+     */
+    public static Builder builder(String port) {
+        return new Builder(port);
+    }
+
+    /** @return the device name */
+    public String port() {
+        return port;
+    }
+
+    /** @return the baud rate */
+    public int baudRate() {
+        return baudRate;
+    }
+
+    /** @return data bits per character, 5 to 8 */
+    public int dataBits() {
+        return dataBits;
+    }
+
+    /** @return stop bits, 1 or 2 */
+    public int stopBits() {
+        return stopBits;
+    }
+
+    /** @return the parity */
+    public Parity parity() {
+        return parity;
+    }
+
+    /** @return how long a read waits for a first byte; also how quickly a pump notices a stop request */
+    public int readTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
+    /** @return how long a write may block */
+    public int writeTimeoutMillis() {
+        return writeTimeoutMillis;
+    }
+
+    /** @return the size of each pump's reused staging array: the most bytes one port call moves */
+    public int stagingSize() {
+        return stagingSize;
+    }
+
+    /** @return how long the serial pump waits for room in a full queue before it drops what it read */
+    public long overrunWaitNanos() {
+        return overrunWaitNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "SerialSettings[" + port + " " + baudRate + " " + dataBits + parity.name().charAt(0) + stopBits
+                + ", readTimeout=" + readTimeoutMillis + " ms, writeTimeout=" + writeTimeoutMillis + " ms, staging="
+                + stagingSize + ", overrunWait=" + TimeUnit.NANOSECONDS.toMillis(overrunWaitNanos) + " ms]";
+    }
+
+    /** Builds {@link SerialSettings}; every setter checks its argument at once. */
+    public static final class Builder {
+        private final String port;
+        private int baudRate = 115_200;
+        private int dataBits = 8;
+        private int stopBits = 1;
+        private Parity parity = Parity.NONE;
+        private int readTimeoutMillis = 100;
+        private int writeTimeoutMillis = 1000;
+        private int stagingSize = 4096;
+        private long overrunWaitNanos = TimeUnit.MILLISECONDS.toNanos(100);
+
+        private Builder(String port) {
+            this.port = Objects.requireNonNull(port, "port");
+            if (port.isEmpty()) {
+                throw new IllegalArgumentException("port name is empty");
+            }
+        }
+
+        /**
+         * @param baudRate bits per second, at least 1 (ignored by pseudo-terminals)
+         * @return this builder
+         */
+        public Builder baudRate(int baudRate) {
+            if (baudRate < 1) {
+                throw new IllegalArgumentException("baud rate " + baudRate + ": must be positive");
+            }
+            this.baudRate = baudRate;
+            return this;
+        }
+
+        /**
+         * @param dataBits 5 to 8
+         * @return this builder
+         */
+        public Builder dataBits(int dataBits) {
+            if (dataBits < 5 || dataBits > 8) {
+                throw new IllegalArgumentException("data bits " + dataBits + ": must be 5 to 8");
+            }
+            this.dataBits = dataBits;
+            return this;
+        }
+
+        /**
+         * @param stopBits 1 or 2
+         * @return this builder
+         */
+        public Builder stopBits(int stopBits) {
+            if (stopBits != 1 && stopBits != 2) {
+                throw new IllegalArgumentException("stop bits " + stopBits + ": must be 1 or 2");
+            }
+            this.stopBits = stopBits;
+            return this;
+        }
+
+        /**
+         * @param parity the parity bit
+         * @return this builder
+         */
+        public Builder parity(Parity parity) {
+            this.parity = Objects.requireNonNull(parity, "parity");
+            return this;
+        }
+
+        /**
+         * How long a read waits for its first byte. Linux counts in tenths of a second, so values are
+         * rounded up to 100 ms steps by the driver.
+         *
+         * @param timeout at least 1 ms
+         * @param unit its unit
+         * @return this builder
+         */
+        public Builder readTimeout(long timeout, TimeUnit unit) {
+            this.readTimeoutMillis = millis("read timeout", timeout, unit);
+            return this;
+        }
+
+        /**
+         * @param timeout how long one write may block, at least 1 ms
+         * @param unit its unit
+         * @return this builder
+         */
+        public Builder writeTimeout(long timeout, TimeUnit unit) {
+            this.writeTimeoutMillis = millis("write timeout", timeout, unit);
+            return this;
+        }
+
+        /**
+         * @param bytes the staging array size, 1 to 1 MiB; 4096 (the Linux tty buffer) by default
+         * @return this builder
+         */
+        public Builder stagingSize(int bytes) {
+            if (bytes < 1 || bytes > 1 << 20) {
+                throw new IllegalArgumentException("staging size " + bytes + ": must be 1 to 1048576");
+            }
+            this.stagingSize = bytes;
+            return this;
+        }
+
+        /**
+         * How long the serial pump waits for room in a full queue before it drops the bytes it has
+         * read and counts an overrun. While it waits it does not read the port, and the kernel's
+         * buffer (4 KiB plus the tty flip buffers) is all that holds incoming bytes.
+         *
+         * @param wait 0 or more (0: drop at once)
+         * @param unit its unit
+         * @return this builder
+         */
+        public Builder overrunWait(long wait, TimeUnit unit) {
+            if (wait < 0) {
+                throw new IllegalArgumentException("overrun wait " + wait + ": must not be negative");
+            }
+            this.overrunWaitNanos = unit.toNanos(wait);
+            return this;
+        }
+
+        /** @return the settings */
+        public SerialSettings build() {
+            return new SerialSettings(this);
+        }
+
+        private static int millis(String what, long timeout, TimeUnit unit) {
+            long ms = unit.toMillis(timeout);
+            if (ms < 1 || ms > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(what + " of " + ms + " ms: must be 1 ms to " + Integer.MAX_VALUE);
+            }
+            return (int) ms;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.bbq.serial;
+
+import dev.bbq.Consumer;
+import dev.bbq.ReadGrant;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sending driver thread: writes what a raw queue receives to the serial port. Start one with
+ * {@link SerialConnection#startSink(Consumer)}; fill the queue with, for example,
+ * {@link dev.bbq.wire.FrameEncoder#tryWrite(dev.bbq.Producer, byte[], int, int)}.
+ *
+ * <p>Each turn waits up to the read timeout for committed bytes, copies up to
+ * {@link SerialSettings#stagingSize()} of them into a reused staging array (jSerialComm copies the
+ * whole array it is given, see {@code JSerialCommLink}), writes them (blocking, up to the write
+ * timeout) and releases what the port took; bytes the port did not take are written next turn.
+ *
+ * <p>It stops when asked ({@link #close()}), when the port fails ({@link #failure()}), or at the end
+ * of the stream (the producer closed and everything was written). It then closes the consumer, so a
+ * producer still writing gets {@link dev.bbq.QueueClosedException}.
+ */
+public final class SerialSink extends SerialDriver {
+    private final Consumer consumer;
+
+    private SerialSink(SerialLink link, SerialSettings settings, Consumer consumer) {
+        super(link, settings, "sink");
+        this.consumer = consumer;
+    }
+
+    static SerialSink start(SerialLink link, SerialSettings settings, Consumer consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        SerialSink sink = new SerialSink(link, settings, consumer);
+        sink.startThread();
+        return sink;
+    }
+
+    @Override
+    boolean loop() throws IOException, InterruptedException {
+        ReadGrant grant = consumer.read(settings.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (grant == null) {
+            return !consumer.isClosed(); // stop at the end of the stream, else look at the stop flag
+        }
+        try {
+            int k = Math.min(grant.length(), staging.length);
+            ByteBuffer b = grant.buffer();
+            if (b.hasArray()) {
+                System.arraycopy(b.array(), b.arrayOffset(), staging, 0, k);
+            } else {
+                b.get(staging, 0, k);
+            }
+            int written = link.write(staging, 0, k);
+            if (written < 0) {
+                throw new IOException("serial port " + link.name() + " failed while writing (" + link.lastError()
+                        + "): was it unplugged or closed?");
+            }
+            if (written > 0) {
+                add(TRANSFERS, 1);
+                add(BYTES, written);
+                grant.release(written);
+            }
+        } finally {
+            grant.close();
+        }
+        return true;
+    }
+
+    @Override
+    void closeQueue() {
+        consumer.close();
+    }
+}
