@@ -1,6 +1,8 @@
 package dev.bbq;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -41,9 +43,81 @@ public final class BBQueue {
     private boolean producerTaken;
     private boolean consumerTaken;
 
+    /** The queue file, for a queue shared with another process; null otherwise. */
+    private final QueueFile file;
+
     private BBQueue(ByteBuffer data, WaitStrategy waitStrategy, boolean inBandCommits) {
         this.ring = new Ring(data, ControlBlock.onHeap(), waitStrategy, inBandCommits);
         this.direct = data.isDirect();
+        this.file = null;
+    }
+
+    private BBQueue(QueueFile file, WaitStrategy waitStrategy, boolean fresh) {
+        // Frames written by another process are checked against the index, never trusted in-band.
+        this.ring = new Ring(file.ring(), file.controlBlock(), waitStrategy, false, file, fresh);
+        this.direct = true;
+        this.file = file;
+    }
+
+    /**
+     * Creates a queue in a new memory-mapped file, for sharing between two JVMs: typically a driver
+     * process takes one half and a logger or uploader process, after {@link #openMapped(Path)},
+     * takes the other. The file holds the queue's words and its ring ({@code 4096 + capacity}
+     * bytes; {@code /dev/shm} keeps it in memory) and is created readable and writable by its owner
+     * only. Blocked calls wait with {@link WaitStrategy#backoff()}: there is no wake-up across
+     * processes. Whether the queue is raw or framed is decided by the first half taken, in either
+     * process.
+     *
+     * @param file where to create the file; nothing may exist there
+     * @param capacity the ring's size in bytes
+     * @return the queue, with no half taken yet
+     * @throws IOException if the file cannot be created (including when it already exists)
+     * @throws IllegalArgumentException if {@code capacity} is out of range
+     */
+    public static BBQueue createMapped(Path file, int capacity) throws IOException {
+        Objects.requireNonNull(file, "file");
+        checkCapacity(capacity);
+        QueueFile queueFile = QueueFile.create(file, capacity);
+        BBQueue queue = new BBQueue(queueFile, WaitStrategy.backoff(), true);
+        queueFile.markReady(); // last: every header field and the ring's words come before it
+        return queue;
+    }
+
+    /**
+     * Attaches to a queue file made by {@link #createMapped(Path, int)}, usually in another process.
+     * Every header field is validated first, and attaching writes nothing to the file; taking a half
+     * afterwards records this process as that half's owner.
+     *
+     * @param file the queue file
+     * @return the queue as the file describes it
+     * @throws CorruptQueueFileException if the file is not a usable queue file (foreign, truncated,
+     *         of another version or byte order, not ready); the message names the problem
+     * @throws IOException if the file cannot be opened
+     */
+    public static BBQueue openMapped(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        return new BBQueue(QueueFile.open(file), WaitStrategy.backoff(), false);
+    }
+
+    /**
+     * For a queue shared through a file: whether the producer's process has ended without closing
+     * the producer. The consumer then reads every frame or byte committed before, and sees the end
+     * of the stream. Always {@code false} for a queue inside one JVM.
+     *
+     * @return whether the producer's process is gone
+     */
+    public boolean isProducerGone() {
+        return file != null && file.peerGone(true) && ring.control.getAcquire(ControlBlock.PRODUCER_CLOSED) == 0;
+    }
+
+    /**
+     * For a queue shared through a file: whether the consumer's process has ended without closing
+     * the consumer. The producer's grants then fail with {@link QueueClosedException}.
+     *
+     * @return whether the consumer's process is gone
+     */
+    public boolean isConsumerGone() {
+        return file != null && file.peerGone(false) && ring.control.getAcquire(ControlBlock.CONSUMER_CLOSED) == 0;
     }
 
     /**
@@ -183,6 +257,10 @@ public final class BBQueue {
         if (producerTaken) {
             throw new IllegalStateException("the producer half of this queue was already taken");
         }
+        if (file != null) {
+            file.claim(true, wanted == Mode.RAW ? QueueFile.MODE_RAW : QueueFile.MODE_FRAMED);
+            ring.syncProducer();
+        }
         producerTaken = true;
         mode = wanted;
     }
@@ -191,6 +269,10 @@ public final class BBQueue {
         checkMode(wanted);
         if (consumerTaken) {
             throw new IllegalStateException("the consumer half of this queue was already taken");
+        }
+        if (file != null) {
+            file.claim(false, wanted == Mode.RAW ? QueueFile.MODE_RAW : QueueFile.MODE_FRAMED);
+            ring.syncConsumer();
         }
         consumerTaken = true;
         mode = wanted;
@@ -206,8 +288,8 @@ public final class BBQueue {
 
     @Override
     public String toString() {
-        return "BBQueue[capacity=" + ring.capacity + ", " + (direct ? "direct" : "heap") + ", " + mode + ", "
-                + ring.waitStrategy + "]";
+        return "BBQueue[capacity=" + ring.capacity + ", " + (file != null ? "mapped " + file.path : direct ? "direct" : "heap")
+                + ", " + mode + ", " + ring.waitStrategy + "]";
     }
 
     /**

@@ -207,8 +207,16 @@ public final class FrameConsumer implements AutoCloseable {
      * @return {@code true} at the end of the stream
      */
     public boolean isClosed() {
-        return ring.cClosed || (ring.producerClosed() && ring.cOpenGrant == Ring.NO_GRANT
-                && ring.readable(ring.cRead, true) == 0);
+        if (ring.cClosed) {
+            return true;
+        }
+        if (!ring.producerClosed() || ring.cOpenGrant != Ring.NO_GRANT) {
+            return false;
+        }
+        ring.readable(ring.cRead, true);
+        // A frame whose flag never came (its producer died between its two stores, R11) was never
+        // committed: it does not hold the stream open.
+        return ring.readableFrames(ring.cRead) == 0;
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class FrameProducer implements AutoCloseable {
     private int tryStart(int maxLength) {
         checkCanGrant(maxLength);
         if (!ring.grantExact(FrameHeader.width(maxLength) + maxLength)) {
-            ring.countRefusedGrant();
+            ring.refused();
             return -1;
         }
         ring.openWriteGrant();
@@ -126,7 +126,7 @@ public final class FrameProducer implements AutoCloseable {
         checkCanGrant(len);
         int width = FrameHeader.width(len);
         if (!ring.grantExact(width + len)) {
-            ring.countRefusedGrant();
+            ring.refused();
             return false;
         }
         copyIn(src, off, len, width);
@@ -178,7 +178,7 @@ public final class FrameProducer implements AutoCloseable {
         checkCanGrant(len);
         int width = FrameHeader.width(len);
         if (!ring.grantExact(width + len)) {
-            ring.countRefusedGrant();
+            ring.refused();
             return false;
         }
         int start = ring.pGrantStart;

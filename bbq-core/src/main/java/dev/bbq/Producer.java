@@ -105,7 +105,7 @@ public final class Producer implements AutoCloseable {
         }
         ring.checkProducerOpen();
         if (!ring.grantExact(n)) {
-            ring.countRefusedGrant();
+            ring.refused();
             return -1;
         }
         ring.openWriteGrant();
@@ -176,7 +176,7 @@ public final class Producer implements AutoCloseable {
         if (n > 0) {
             ring.openWriteGrant();
         } else {
-            ring.countRefusedGrant();
+            ring.refused();
         }
         return n;
     }

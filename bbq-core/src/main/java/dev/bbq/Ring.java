@@ -118,8 +118,20 @@ final class Ring extends RingPad2 {
      * producer is this library; a ring written by another process is checked against the index.
      */
     final boolean inBandCommits;
+    /** The file this ring lives in when another process shares it; null inside one JVM. */
+    final QueueFile file;
 
+    /** A fresh ring inside one JVM. */
     Ring(ByteBuffer data, ControlBlock control, WaitStrategy waitStrategy, boolean inBandCommits) {
+        this(data, control, waitStrategy, inBandCommits, null, true);
+    }
+
+    /**
+     * A ring over {@code data} and {@code control}. A {@code fresh} ring initialises the shared words;
+     * otherwise (attaching to a queue file another process created) it reads them and writes nothing.
+     */
+    Ring(ByteBuffer data, ControlBlock control, WaitStrategy waitStrategy, boolean inBandCommits, QueueFile file,
+         boolean fresh) {
         this.capacity = data.capacity();
         this.data = data;
         this.control = control;
@@ -128,16 +140,39 @@ final class Ring extends RingPad2 {
         this.producerWaiter = new ParkingWaiter(this, false);
         this.consumerWaiter = new ParkingWaiter(this, true);
         this.inBandCommits = inBandCommits;
+        this.file = file;
         this.pView = data.duplicate();
         this.cView = data.duplicate();
-        // A fresh ring is straight and empty, with its watermark at the end (I3), and the first
-        // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.
-        this.pLast = capacity;
-        this.cLast = capacity;
-        data.put(0, (byte) 0);
-        control.setRelease(LAST, capacity);
-        control.setRelease(WRITE, 0);
-        control.setRelease(READ, 0);
+        if (fresh) {
+            // A fresh ring is straight and empty, with its watermark at the end (I3), and the first
+            // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.
+            this.pLast = capacity;
+            this.cLast = capacity;
+            data.put(0, (byte) 0);
+            control.setRelease(LAST, capacity);
+            control.setRelease(WRITE, 0);
+            control.setRelease(READ, 0);
+        } else {
+            syncProducer();
+            syncConsumer();
+        }
+    }
+
+    /**
+     * A process taking the producer half of a shared file starts from the words as they are now
+     * (an earlier producer process may have committed more, then died).
+     */
+    void syncProducer() {
+        pWrite = control.getAcquire(WRITE);
+        pLast = control.getAcquire(LAST);
+        pReadCache = control.getAcquire(READ);
+    }
+
+    /** As {@link #syncProducer()}, for the consumer half. */
+    void syncConsumer() {
+        cRead = control.getAcquire(READ);
+        cWrite = control.getAcquire(WRITE);
+        cLast = control.getAcquire(LAST);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -471,18 +506,39 @@ final class Ring extends RingPad2 {
         }
     }
 
+    /**
+     * Whether the producer has closed: from this process (R10), or, for a shared file, from the
+     * other process, or because that process has gone. Called on the consumer's slow paths only.
+     */
     boolean producerClosed() {
-        return consumerWaiter.peerClosed; // R10 (volatile)
+        return consumerWaiter.peerClosed // R10 (volatile)
+                || (file != null && (control.getAcquire(PRODUCER_CLOSED) != 0 || file.peerGone(true)));
     }
 
+    /** Whether the consumer has closed; called by the producer on every grant, so no liveness check. */
     boolean consumerClosed() {
-        return producerWaiter.peerClosed; // R10 (volatile)
+        return producerWaiter.peerClosed // R10 (volatile)
+                || (file != null && control.getAcquire(CONSUMER_CLOSED) != 0);
+    }
+
+    /** For a shared file: whether the consumer's process has gone. Called on the producer's slow paths. */
+    boolean consumerGone() {
+        return file != null && file.peerGone(false);
     }
 
     /** Throws if the consumer has closed (the producer's own close is caught by {@link #checkNoWriteGrant}). */
     void checkProducerOpen() {
         if (consumerClosed()) {
             throw new QueueClosedException("the consumer has closed: nobody will read what is committed");
+        }
+    }
+
+    /** {@link #checkProducerOpen()} plus, for a shared file, whether the consumer's process is still there. */
+    void checkConsumerAlive() {
+        checkProducerOpen();
+        if (consumerGone()) {
+            throw new QueueClosedException("the consumer's process (pid " + file.pid(false)
+                    + ") has gone without closing: nobody will read what is committed");
         }
     }
 
@@ -507,8 +563,15 @@ final class Ring extends RingPad2 {
         return control.getVolatile(READ) != pReadCache || producerWaiter.peerClosed;
     }
 
-    void countRefusedGrant() {
+    /**
+     * A grant call found no room: counts it, and for a shared file checks that the consumer's
+     * process still exists (a queue nobody reads would refuse forever).
+     */
+    void refused() {
         P_GRANTS_REFUSED.setOpaque(this, pGrantsRefused + 1);
+        if (file != null && consumerGone()) {
+            checkConsumerAlive();
+        }
     }
 
     void countDroppedFrame(int bytes) {

@@ -47,7 +47,7 @@ final class Waiting {
                 if (remaining <= 0) {
                     return -1;
                 }
-                ring.checkProducerOpen();
+                ring.checkConsumerAlive();
                 if (ring.grantExact(n)) {
                     ring.openWriteGrant();
                     return ring.pGrantStart;
@@ -70,7 +70,7 @@ final class Waiting {
                 if (remaining <= 0) {
                     return 0;
                 }
-                ring.checkProducerOpen();
+                ring.checkConsumerAlive();
                 int length = ring.grantMax(max);
                 if (length > 0) {
                     ring.openWriteGrant();

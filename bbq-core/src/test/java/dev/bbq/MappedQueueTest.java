@@ -1,0 +1,225 @@
+package dev.bbq;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.bbq.Bytes.remaining;
+import static dev.bbq.Bytes.sequence;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A queue in a memory-mapped file, shared by two queue objects, in one JVM or in two. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MappedQueueTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aQueueFileCarriesFramesFromOneAttachmentToAnother() throws IOException {
+        Path file = dir.resolve("q");
+        BBQueue created = BBQueue.createMapped(file, 4096);
+        assertEquals(4096 + 4096, Files.size(file));
+        FrameProducer producer = created.frameProducer();
+        BBQueue opened = BBQueue.openMapped(file);
+        assertEquals(4096, opened.capacity());
+        FrameConsumer consumer = opened.frameConsumer();
+        for (int round = 0; round < 1000; round++) { // many laps: wraps, watermarks, the handshake
+            byte[] frame = sequence(round, 1 + round % 200);
+            assertTrue(producer.tryWrite(frame, 0, frame.length));
+            Frame got = consumer.tryRead();
+            assertArrayEquals(frame, remaining(got.buffer()));
+            got.release();
+        }
+        producer.close();
+        assertNull(consumer.tryRead());
+        assertTrue(consumer.isClosed(), "the other attachment's close is seen");
+    }
+
+    @Test
+    void aRawQueueFileWorksAndTheModeIsFixedByTheFirstHalfTaken() throws IOException {
+        Path file = dir.resolve("raw");
+        BBQueue created = BBQueue.createMapped(file, 100);
+        Producer producer = created.producer();
+        BBQueue opened = BBQueue.openMapped(file);
+        IllegalStateException e = assertThrows(IllegalStateException.class, opened::frameConsumer);
+        assertTrue(e.getMessage().contains("raw"), e.getMessage());
+        Consumer consumer = opened.consumer();
+        Bytes.write(producer, sequence(5, 60));
+        assertArrayEquals(sequence(5, 60), Bytes.readAll(consumer));
+    }
+
+    @Test
+    void eachHalfCanBeTakenOnceWhileItsProcessLives() throws IOException {
+        Path file = dir.resolve("q");
+        BBQueue.createMapped(file, 64).frameProducer();
+        BBQueue other = BBQueue.openMapped(file);
+        IllegalStateException e = assertThrows(IllegalStateException.class, other::frameProducer);
+        assertTrue(e.getMessage().contains("already taken by process " + ProcessHandle.current().pid()), e.getMessage());
+    }
+
+    @Test
+    void theConsumerClosingInOneAttachmentStopsTheProducerInTheOther() throws IOException {
+        Path file = dir.resolve("q");
+        FrameProducer producer = BBQueue.createMapped(file, 64).frameProducer();
+        BBQueue.openMapped(file).frameConsumer().close();
+        assertTrue(producer.isClosed());
+        assertThrows(QueueClosedException.class, () -> producer.tryWrite(new byte[1], 0, 1));
+    }
+
+    @Test
+    void newFilesAreForTheirOwnerOnlyAndNeverOverwritten() throws IOException {
+        Path file = dir.resolve("q");
+        BBQueue.createMapped(file, 64);
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        }
+        assertThrows(FileAlreadyExistsException.class, () -> BBQueue.createMapped(file, 64));
+    }
+
+    @Test
+    void attachingWritesNothing() throws IOException {
+        Path file = dir.resolve("q");
+        FrameProducer producer = BBQueue.createMapped(file, 256).frameProducer();
+        producer.tryWrite(sequence(1, 30), 0, 30);
+        byte[] before = Files.readAllBytes(file);
+        BBQueue.openMapped(file);
+        BBQueue.openMapped(file);
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    /** Writes {@code value} over header field {@code offset} (native order) of a valid queue file. */
+    private Path corrupt(String name, int offset, int value) throws IOException {
+        Path file = dir.resolve(name);
+        BBQueue.createMapped(file, 128);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, value);
+            channel.write(b, offset);
+        }
+        return file;
+    }
+
+    private void assertRejected(Path file, String expected) throws IOException {
+        byte[] before = Files.readAllBytes(file);
+        CorruptQueueFileException e = assertThrows(CorruptQueueFileException.class, () -> BBQueue.openMapped(file));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file), "a rejected file is left as it was");
+    }
+
+    @Test
+    void foreignOrDamagedFilesAreRejectedWithAReasonAndLeftUntouched() throws IOException {
+        assertRejected(corrupt("magic", QueueFile.OFF_MAGIC, 0x12345678), "not a bbq queue file");
+        assertRejected(corrupt("version", QueueFile.OFF_VERSION, 7), "layout version is 7");
+        assertRejected(corrupt("capacity", QueueFile.OFF_CAPACITY, -5), "capacity field is -5");
+        assertRejected(corrupt("order", QueueFile.OFF_BYTE_ORDER, Integer.reverseBytes(QueueFile.BYTE_ORDER_MARK)),
+                "other byte order");
+        assertRejected(corrupt("offset", QueueFile.OFF_DATA_OFFSET, 64), "data offset is 64");
+        assertRejected(corrupt("mode", QueueFile.OFF_MODE, 9), "mode field is 9");
+        assertRejected(corrupt("ready", QueueFile.OFF_READY, 0), "not ready");
+        assertRejected(corrupt("taken", QueueFile.OFF_CONSUMER_TAKEN, 3), "taken field is 3");
+        assertRejected(corrupt("big", QueueFile.OFF_CAPACITY, 1 << 20), "truncated");
+    }
+
+    @Test
+    void truncatedAndEmptyFilesAreRejected() throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty"));
+        assertRejected(empty, "shorter than a queue file's");
+        Path cut = dir.resolve("cut");
+        BBQueue.createMapped(cut, 1000);
+        try (FileChannel channel = FileChannel.open(cut, StandardOpenOption.WRITE)) {
+            channel.truncate(4096 + 999);
+        }
+        assertRejected(cut, "truncated");
+        Path text = dir.resolve("text");
+        Files.write(text, new byte[8192]);
+        assertRejected(text, "not a bbq queue file");
+    }
+
+    // --------------------------------------------------------------------------------------------
+    // Two processes
+
+    private static Process child(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MappedQueueChild.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static String readLine(Process process) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        return out.readLine();
+    }
+
+    @Test
+    void tenMillionFramesCrossFromOneJvmToAnotherIntact() throws Exception {
+        Path file = dir.resolve("ipc");
+        BBQueue queue = BBQueue.createMapped(file, 256 * 1024);
+        FrameConsumer consumer = queue.frameConsumer();
+        long frames = 10_000_000L;
+        Process producer = child("produce", file.toString(), Long.toString(frames));
+        assertEquals("READY", readLine(producer));
+        assertEquals(frames, MappedQueueChild.consume(consumer, frames));
+        assertTrue(producer.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, producer.exitValue());
+        assertFalse(queue.isProducerGone(), "it closed; it did not vanish");
+    }
+
+    @Test
+    void framesAlsoCrossTheOtherWay() throws Exception {
+        Path file = dir.resolve("ipc2");
+        BBQueue queue = BBQueue.createMapped(file, 64 * 1024);
+        Process consumer = child("consume", file.toString(), "1000000");
+        // let the child attach first, then produce from here
+        MappedQueueChild.produce(queue, 1_000_000);
+        assertEquals("OK 1000000", readLine(consumer));
+        assertTrue(consumer.waitFor(1, TimeUnit.MINUTES));
+    }
+
+    @Test
+    void aProducerKilledMidRunLosesOnlyWhatItHadNotCommitted() throws Exception {
+        Path file = dir.resolve("kill");
+        BBQueue queue = BBQueue.createMapped(file, 64 * 1024);
+        FrameConsumer consumer = queue.frameConsumer();
+        Process producer = child("produceForever", file.toString());
+        assertEquals("READY", readLine(producer));
+        long[] next = {0};
+        while (next[0] < 200_000) { // read a while, so the kill lands mid-stream
+            consumer.drain(frame -> MappedQueueChild.check(frame, next[0]++), 256, 1, TimeUnit.SECONDS);
+        }
+        producer.destroyForcibly(); // SIGKILL: no close, maybe mid-grant
+        assertTrue(producer.waitFor(1, TimeUnit.MINUTES));
+        // Everything committed before the kill is still delivered, in order and intact...
+        while (consumer.drain(frame -> MappedQueueChild.check(frame, next[0]++), 256, 1, TimeUnit.SECONDS) > 0
+                || !consumer.isClosed()) {
+            // keep reading until the end of the stream
+        }
+        assertTrue(next[0] > 200_000);
+        // ...and then the consumer sees the end of the stream, with the reason.
+        assertTrue(queue.isProducerGone(), "the producer's process is reported gone");
+        assertNull(consumer.read(10, TimeUnit.MILLISECONDS));
+    }
+}
