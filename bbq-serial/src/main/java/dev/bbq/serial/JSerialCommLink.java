@@ -33,8 +33,9 @@ final class JSerialCommLink implements SerialLink {
         port.setComPortParameters(settings.baudRate(), settings.dataBits(),
                 settings.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT,
                 parity(settings.parity()));
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING,
-                settings.readTimeoutMillis(), settings.writeTimeoutMillis());
+        // Semi-blocking reads: VMIN 0, VTIME = timeout / 100 ms. Not TIMEOUT_WRITE_BLOCKING: on Linux
+        // it adds a tcdrain() after each write, which has no timeout and, on a stalled line, never returns.
+        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, settings.readTimeoutMillis(), 0);
         if (!port.openPort()) {
             throw new IOException("cannot open serial port " + settings.port() + " (error " + port.getLastErrorCode()
                     + " at " + port.getLastErrorLocation() + "): does it exist, and is the user in group dialout?");

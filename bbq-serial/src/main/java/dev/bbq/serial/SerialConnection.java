@@ -31,7 +31,7 @@ public final class SerialConnection implements AutoCloseable {
 
     /**
      * Opens the port with jSerialComm: line settings as given, semi-blocking reads with the read
-     * timeout, blocking writes with the write timeout.
+     * timeout, blocking writes (no write timeout: jSerialComm has none on Linux).
      *
      * @param settings the port and how to use it
      * @return the open connection

@@ -116,23 +116,18 @@ abstract class SerialDriver implements AutoCloseable {
     }
 
     /**
-     * Asks the driver thread to stop and waits for it: it finishes the port call in progress
-     * (at most the read or write timeout), commits or releases what it moved, closes its queue half
-     * and ends. Does not close the port. Idempotent.
+     * Asks the driver thread to stop and waits for it, up to the read timeout plus two seconds: it
+     * finishes the port call in progress, commits or releases what it moved, closes its queue half
+     * and ends. A sink blocked in a write to a stalled line (jSerialComm has no write timeout on
+     * Linux) may take longer: {@link #isRunning()} and {@link #awaitStop} tell. Does not close the
+     * port. Idempotent; an interrupt ends the wait and stays set.
      */
     @Override
     public final void close() {
         stopRequested = true;
-        boolean interrupted = false;
-        while (true) {
-            try {
-                stopped.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
+        try {
+            stopped.await(settings.readTimeoutMillis() + 2000L, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

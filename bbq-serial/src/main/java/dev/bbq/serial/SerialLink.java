@@ -13,9 +13,9 @@ interface SerialLink {
     int read(byte[] b, int off, int len);
 
     /**
-     * Writes up to {@code len} bytes, waiting at most the write timeout.
+     * Writes up to {@code len} bytes, blocking until the kernel has taken at least one.
      *
-     * @return the bytes written (0 if the timeout passed), or negative if the port failed
+     * @return the bytes written, or negative if the port failed
      */
     int write(byte[] b, int off, int len);
 

@@ -4,8 +4,10 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How to open a serial port and how the pumps use it: port name, line settings, timeouts, the
- * staging array size and the overrun policy. Immutable; made with {@link #builder(String)}:
+ * How to open a serial port and how the pumps use it: port name, line settings, the read timeout,
+ * the staging array size and the overrun policy. There is no write timeout: jSerialComm has none on
+ * Linux (a write returns once the kernel has taken the bytes, and blocks while the line is held up,
+ * for example by hardware flow control). Immutable; made with {@link #builder(String)}:
  *
  * <pre>{@code
  * SerialSettings settings = SerialSettings.builder("/dev/ttyAMA0").baudRate(921_600).build();
@@ -28,7 +30,6 @@ public final class SerialSettings {
     private final int stopBits;
     private final Parity parity;
     private final int readTimeoutMillis;
-    private final int writeTimeoutMillis;
     private final int stagingSize;
     private final long overrunWaitNanos;
 
@@ -39,14 +40,13 @@ public final class SerialSettings {
         this.stopBits = b.stopBits;
         this.parity = b.parity;
         this.readTimeoutMillis = b.readTimeoutMillis;
-        this.writeTimeoutMillis = b.writeTimeoutMillis;
         this.stagingSize = b.stagingSize;
         this.overrunWaitNanos = b.overrunWaitNanos;
     }
 
     /**
-     * Settings for a port, with defaults: 115200 baud 8N1, 100 ms read timeout, 1 s write timeout,
-     * a 4 KiB staging array and a 100 ms overrun wait.
+     * Settings for a port, with defaults: 115200 baud 8N1, 100 ms read timeout, a 4 KiB staging
+     * array and a 100 ms overrun wait.
      *
      * @param port the device, for example {@code /dev/ttyAMA0}, {@code /dev/serial0}, {@code /dev/ttyUSB0}
      *        or a pseudo-terminal
@@ -86,11 +86,6 @@ public final class SerialSettings {
         return readTimeoutMillis;
     }
 
-    /** @return how long a write may block */
-    public int writeTimeoutMillis() {
-        return writeTimeoutMillis;
-    }
-
     /** @return the size of each pump's reused staging array: the most bytes one port call moves */
     public int stagingSize() {
         return stagingSize;
@@ -104,7 +99,7 @@ public final class SerialSettings {
     @Override
     public String toString() {
         return "SerialSettings[" + port + " " + baudRate + " " + dataBits + parity.name().charAt(0) + stopBits
-                + ", readTimeout=" + readTimeoutMillis + " ms, writeTimeout=" + writeTimeoutMillis + " ms, staging="
+                + ", readTimeout=" + readTimeoutMillis + " ms, staging="
                 + stagingSize + ", overrunWait=" + TimeUnit.NANOSECONDS.toMillis(overrunWaitNanos) + " ms]";
     }
 
@@ -116,7 +111,6 @@ public final class SerialSettings {
         private int stopBits = 1;
         private Parity parity = Parity.NONE;
         private int readTimeoutMillis = 100;
-        private int writeTimeoutMillis = 1000;
         private int stagingSize = 4096;
         private long overrunWaitNanos = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -173,25 +167,22 @@ public final class SerialSettings {
         }
 
         /**
-         * How long a read waits for its first byte. Linux counts in tenths of a second, so values are
-         * rounded up to 100 ms steps by the driver.
+         * How long a read waits for its first byte; also how quickly a pump notices a stop request.
+         * Linux counts in tenths of a second (termios {@code VTIME}): the value is rounded down to a
+         * multiple of 100 ms, and must be at least 100 ms (below that a read would not wait at all
+         * and the pump would spin).
          *
-         * @param timeout at least 1 ms
+         * @param timeout at least 100 ms
          * @param unit its unit
          * @return this builder
          */
         public Builder readTimeout(long timeout, TimeUnit unit) {
-            this.readTimeoutMillis = millis("read timeout", timeout, unit);
-            return this;
-        }
-
-        /**
-         * @param timeout how long one write may block, at least 1 ms
-         * @param unit its unit
-         * @return this builder
-         */
-        public Builder writeTimeout(long timeout, TimeUnit unit) {
-            this.writeTimeoutMillis = millis("write timeout", timeout, unit);
+            long ms = unit.toMillis(timeout);
+            if (ms < 100 || ms > 25_500) {
+                throw new IllegalArgumentException("read timeout of " + ms
+                        + " ms: must be 100 ms to 25.5 s (Linux counts it in tenths of a second, up to 255)");
+            }
+            this.readTimeoutMillis = (int) (ms / 100 * 100);
             return this;
         }
 
@@ -227,14 +218,6 @@ public final class SerialSettings {
         /** @return the settings */
         public SerialSettings build() {
             return new SerialSettings(this);
-        }
-
-        private static int millis(String what, long timeout, TimeUnit unit) {
-            long ms = unit.toMillis(timeout);
-            if (ms < 1 || ms > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(what + " of " + ms + " ms: must be 1 ms to " + Integer.MAX_VALUE);
-            }
-            return (int) ms;
         }
     }
 }

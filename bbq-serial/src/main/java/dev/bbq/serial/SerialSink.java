@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each turn waits up to the read timeout for committed bytes, copies up to
  * {@link SerialSettings#stagingSize()} of them into a reused staging array (jSerialComm copies the
- * whole array it is given, see {@code JSerialCommLink}), writes them (blocking, up to the write
- * timeout) and releases what the port took; bytes the port did not take are written next turn.
+ * whole array it is given, see {@code JSerialCommLink}), writes them (blocking until the kernel
+ * has taken some) and releases what the port took; bytes it did not take are written next turn.
  *
  * <p>It stops when asked ({@link #close()}), when the port fails ({@link #failure()}), or at the end
  * of the stream (the producer closed and everything was written). It then closes the consumer, so a

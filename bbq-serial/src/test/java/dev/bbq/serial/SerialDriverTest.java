@@ -185,7 +185,9 @@ class SerialDriverTest {
         assertThrows(IllegalArgumentException.class, () -> SerialSettings.builder("/dev/x").dataBits(9));
         assertThrows(IllegalArgumentException.class, () -> SerialSettings.builder("/dev/x").stagingSize(0));
         assertThrows(IllegalArgumentException.class,
-                () -> SerialSettings.builder("/dev/x").readTimeout(0, TimeUnit.MILLISECONDS));
+                () -> SerialSettings.builder("/dev/x").readTimeout(99, TimeUnit.MILLISECONDS));
+        assertEquals(200, SerialSettings.builder("/dev/x").readTimeout(250, TimeUnit.MILLISECONDS).build()
+                .readTimeoutMillis(), "Linux counts tenths of a second");
         assertThrows(IllegalArgumentException.class,
                 () -> SerialSettings.builder("/dev/x").overrunWait(-1, TimeUnit.MILLISECONDS));
         SerialSettings s = SerialSettings.builder("/dev/ttyAMA0").build();
