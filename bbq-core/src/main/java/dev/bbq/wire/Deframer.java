@@ -51,7 +51,10 @@ import java.util.zip.Checksum;
  * that may be joined late can send a 0x00 before their first frame.
  *
  * <p>A deframer belongs to one thread at a time (its state spans calls); {@link #stats()} may be
- * called from any thread. In steady state it allocates nothing.
+ * called from any thread. It allocates nothing per frame. Per read grant, the grant and its buffer
+ * view are the only objects, and the JIT removes them once the read loop is compiled: measured
+ * 0 bytes per frame on JDK 25 for heap and direct queues; JDK 17's C2 keeps the view (about 32
+ * bytes per read grant).
  */
 public final class Deframer {
     // Counter slots: written by the deframer's thread only (setOpaque of getPlain + n), read opaque.
@@ -78,6 +81,7 @@ public final class Deframer {
     private boolean discarding;
     private int wireBytes;
     private int readyLength = -1;
+    private int scanned;
 
     /**
      * A deframer that waits for room when the framed queue it writes to is full (back-pressure
@@ -197,8 +201,11 @@ public final class Deframer {
      */
     public int tryDeframe(Consumer in, FrameHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        ReadGrant grant = in.tryRead();
-        return grant == null ? 0 : deframeTo(grant, handler);
+        try {
+            return Math.max(deframe(in, false, handler, null), 0);
+        } catch (InterruptedException e) {
+            throw new AssertionError("neither tryRead nor a handler waits", e);
+        }
     }
 
     /**
@@ -216,8 +223,7 @@ public final class Deframer {
      */
     public int tryDeframe(Consumer in, FrameProducer out) throws InterruptedException {
         checkOut(out);
-        ReadGrant grant = in.tryRead();
-        return grant == null ? 0 : deframe(grant, null, out);
+        return Math.max(deframe(in, false, null, out), 0);
     }
 
     /**
@@ -236,12 +242,12 @@ public final class Deframer {
         checkOut(out);
         long frames = 0;
         while (true) {
-            ReadGrant grant = in.read(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-            if (grant == null) {
+            int n = deframe(in, true, null, out);
+            if (n < 0) {
                 endOfStream();
                 return frames;
             }
-            frames += deframe(grant, null, out);
+            frames += n;
         }
     }
 
@@ -257,12 +263,12 @@ public final class Deframer {
         Objects.requireNonNull(handler, "handler");
         long frames = 0;
         while (true) {
-            ReadGrant grant = in.read(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-            if (grant == null) {
+            int n = deframe(in, true, handler, null);
+            if (n < 0) {
                 endOfStream();
                 return frames;
             }
-            frames += deframeTo(grant, handler);
+            frames += n;
         }
     }
 
@@ -292,39 +298,52 @@ public final class Deframer {
         }
     }
 
-    private int deframeTo(ReadGrant grant, FrameHandler handler) {
-        try {
-            return deframe(grant, handler, null);
-        } catch (InterruptedException e) {
-            throw new AssertionError("a handler never waits", e);
+    /**
+     * Reads one grant (waiting for it if asked), scans all of it and releases it, also when a handler
+     * or the framed queue throws. Returns the frames delivered, or -1 if there was no grant.
+     *
+     * <p>The grant and its view are only ever used through tiny methods here and never passed on (the
+     * array, offsets and bytes are), so that once this method is compiled with {@code tryRead}
+     * inlined, escape analysis can remove both from the heap.
+     */
+    private int deframe(Consumer in, boolean wait, FrameHandler handler, FrameProducer out)
+            throws InterruptedException {
+        ReadGrant grant = wait ? in.read(Long.MAX_VALUE, TimeUnit.NANOSECONDS) : in.tryRead();
+        if (grant == null) {
+            return -1;
         }
-    }
-
-    /** Scans the whole grant, then releases it (also when a handler or the framed queue throws). */
-    private int deframe(ReadGrant grant, FrameHandler handler, FrameProducer out) throws InterruptedException {
-        int frames = 0;
         int n = grant.length();
-        int i = 0;
+        scanned = 0;
         try {
             ByteBuffer b = grant.buffer();
             if (b.hasArray()) {
-                byte[] a = b.array();
-                int base = b.arrayOffset();
-                while (i < n) {
-                    if (step(a[base + i++]) && emit(handler, out)) {
-                        frames++;
-                    }
+                return scan(b.array(), b.arrayOffset(), n, handler, out);
+            }
+            int frames = 0;
+            while (scanned < n) {
+                if (step(b.get(scanned++)) && emit(handler, out)) {
+                    frames++;
                 }
-            } else {
-                while (i < n) {
-                    if (step(b.get(i++)) && emit(handler, out)) {
-                        frames++;
-                    }
+            }
+            return frames;
+        } finally {
+            add(BYTES_READ, scanned);
+            grant.release(scanned);
+        }
+    }
+
+    /** Scans {@code a[base, base + n)}; {@code scanned} counts the bytes consumed, also if an emit throws. */
+    private int scan(byte[] a, int base, int n, FrameHandler handler, FrameProducer out) throws InterruptedException {
+        int frames = 0;
+        int i = 0;
+        try {
+            while (i < n) {
+                if (step(a[base + i++]) && emit(handler, out)) {
+                    frames++;
                 }
             }
         } finally {
-            add(BYTES_READ, i);
-            grant.release(i);
+            scanned = i;
         }
         return frames;
     }

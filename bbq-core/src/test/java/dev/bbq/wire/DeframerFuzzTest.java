@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.bbq.BBQueue;
+import dev.bbq.Consumer;
+import dev.bbq.FrameHandler;
+import dev.bbq.Producer;
+import dev.bbq.WriteGrant;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,12 +22,16 @@ import org.junit.jupiter.api.Test;
  * frames and frames cut short, fed in pieces of varying size. Whatever the input, the deframer must
  * not throw, must deliver nothing longer than its maximum, must deliver every valid frame intact and
  * in order, must consume every byte, and must account for every delimited run as either a delivered
- * frame or exactly one counted error. Feeding the same stream in one piece must give the same result.
+ * frame or exactly one counted error. Feeding the same stream in one piece, or through the read
+ * grants of a small raw queue (heap or direct, wrapping at its end), must give the same result.
  *
  * <p>{@code mvn verify} runs {@link #deframerSurvivesAnyStream(byte[])} in Jazzer's regression mode
  * (on the empty input), and {@link #deframerSurvivesSeededStreams()} runs it on 3000 generated
- * inputs. Coverage-guided fuzzing:
- * {@code JAZZER_FUZZ=1 mvn -Dbbq.targetSuffix=-fuzz -pl bbq-core test -Dtest=DeframerFuzzTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * inputs. Coverage-guided fuzzing (5 minutes, the annotation's {@code maxDuration}):
+ * <pre>
+ * JAZZER_FUZZ=1 mvn -Dbbq.targetSuffix=-fuzz -pl bbq-core test -Dtest=DeframerFuzzTest \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
  */
 class DeframerFuzzTest {
 
@@ -128,6 +137,34 @@ class DeframerFuzzTest {
         });
         whole.endOfStream();
 
+        // The same bytes through a small raw queue (read grants wrap at its end), single-threaded.
+        BBQueue raw = (input.length % 2 == 0) ? BBQueue.allocate(97) : BBQueue.allocateDirect(97);
+        Producer producer = raw.producer();
+        Consumer consumer = raw.consumer();
+        Deframer queued = new Deframer(maxFrameLength, check);
+        List<byte[]> deliveredQueued = new ArrayList<>();
+        FrameHandler collect = frame -> {
+            byte[] b = new byte[frame.remaining()];
+            frame.get(b);
+            deliveredQueued.add(b);
+        };
+        at = 0;
+        while (at < bytes.length) {
+            WriteGrant grant = producer.tryGrantMax(1 + (input.length == 0 ? 0 : input[at % input.length] & 0x3F));
+            if (grant != null) {
+                int n = Math.min(grant.length(), bytes.length - at);
+                grant.buffer().put(bytes, at, n);
+                grant.commit(n);
+                at += n;
+            }
+            queued.tryDeframe(consumer, collect);
+        }
+        while (queued.tryDeframe(consumer, collect) > 0 || consumer.available() > 0) {
+            // drain what is left
+        }
+        queued.endOfStream();
+        assertEquals(0, consumer.available(), "every byte is released");
+
         int matched = 0;
         for (byte[] frame : delivered) {
             if (matched < valid.size() && Arrays.equals(frame, valid.get(matched))) {
@@ -145,6 +182,11 @@ class DeframerFuzzTest {
             assertTrue(Arrays.equals(delivered.get(i), deliveredWhole.get(i)), "piece boundaries do not matter");
         }
         assertEquals(stats.toString(), whole.stats().toString());
+        assertEquals(stats.toString(), queued.stats().toString(), "read grants change nothing");
+        assertEquals(delivered.size(), deliveredQueued.size());
+        for (int i = 0; i < delivered.size(); i++) {
+            assertTrue(Arrays.equals(delivered.get(i), deliveredQueued.get(i)), "read grants change nothing");
+        }
     }
 
     private static long runs(byte[] bytes) {
