@@ -40,6 +40,60 @@ public final class FrameGrant implements AutoCloseable {
     }
 
     /**
+     * Whether the grant's bytes live in a {@code byte[]} (a heap queue): then {@link #array()} and
+     * {@link #arrayOffset()} hand them to array-based device APIs without creating a buffer view.
+     *
+     * @return {@code true} for a heap queue
+     */
+    public boolean hasArray() {
+        return ring.data.hasArray();
+    }
+
+    /**
+     * The ring's backing array (the whole ring, not only this grant: write only
+     * {@code [arrayOffset(), arrayOffset() + maxLength())}).
+     *
+     * @return the backing array
+     * @throws UnsupportedOperationException if the ring is direct memory
+     * @throws IllegalStateException if the grant has ended
+     */
+    public byte[] array() {
+        ring.checkWriteGrant(id);
+        return ring.array();
+    }
+
+    /**
+     * @return where the grant's first byte is in {@link #array()}
+     * @throws IllegalStateException if the grant has ended
+     */
+    public int arrayOffset() {
+        ring.checkWriteGrant(id);
+        return ring.arrayOffset(start + FrameHeader.width(maxLength));
+    }
+
+    /**
+     * Copies {@code len} bytes of {@code src} from {@code off} into the grant at {@code index},
+     * without creating a buffer view (so without an allocation, whatever the JIT inlines).
+     *
+     * @param index where in the grant, 0 to {@code maxLength()}
+     * @param src the bytes
+     * @param off where they start in {@code src}
+     * @param len how many there are
+     * @throws IndexOutOfBoundsException if a range is outside {@code src} or outside the grant
+     * @throws IllegalStateException if the grant has ended
+     */
+    public void put(int index, byte[] src, int off, int len) {
+        put(ring, id, start + FrameHeader.width(maxLength), maxLength, index, src, off, len);
+    }
+
+    private static void put(Ring ring, long id, int first, int length, int index, byte[] src, int off, int len) {
+        ring.checkWriteGrant(id);
+        java.util.Objects.checkFromIndexSize(off, len, src.length);
+        java.util.Objects.checkFromIndexSize(index, len, length);
+        ring.putBytes(first + index, src, off, len);
+    }
+
+    /**
      * Publishes the first {@code length} bytes as one frame (0 publishes an empty frame) and ends the
      * grant; unused room returns to the free space.
      *

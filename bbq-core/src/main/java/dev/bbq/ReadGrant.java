@@ -43,6 +43,78 @@ public final class ReadGrant implements AutoCloseable {
     }
 
     /**
+     * Whether the granted bytes live in a {@code byte[]} (a heap queue): then {@link #array()} and
+     * {@link #arrayOffset()} hand them to array-based APIs without creating a buffer view.
+     *
+     * @return {@code true} for a heap queue
+     */
+    public boolean hasArray() {
+        return ring.data.hasArray();
+    }
+
+    /**
+     * The ring's backing array (the whole ring, not only this grant: read only
+     * {@code [arrayOffset(), arrayOffset() + length())}).
+     *
+     * @return the backing array
+     * @throws UnsupportedOperationException if the ring is direct memory
+     * @throws IllegalStateException if the grant has ended
+     */
+    public byte[] array() {
+        ring.checkReadGrant(id);
+        return ring.array();
+    }
+
+    /**
+     * @return where the first granted byte is in {@link #array()}
+     * @throws IllegalStateException if the grant has ended
+     */
+    public int arrayOffset() {
+        ring.checkReadGrant(id);
+        return ring.arrayOffset(start);
+    }
+
+    /**
+     * The byte at {@code index}, read without creating a buffer view.
+     *
+     * @param index where in the grant, 0 to {@code length() - 1}
+     * @return the byte
+     * @throws IndexOutOfBoundsException if {@code index} is outside the grant
+     * @throws IllegalStateException if the grant has ended
+     */
+    public byte get(int index) {
+        return get(ring, id, start, length, index);
+    }
+
+    private static byte get(Ring ring, long id, int first, int length, int index) {
+        ring.checkReadGrant(id);
+        java.util.Objects.checkIndex(index, length);
+        return ring.data.get(first + index);
+    }
+
+    /**
+     * Copies {@code len} granted bytes from {@code index} into {@code dst} at {@code off}, without
+     * creating a buffer view (so without an allocation, whatever the JIT inlines).
+     *
+     * @param index where in the grant
+     * @param dst the destination
+     * @param off where to put them in {@code dst}
+     * @param len how many
+     * @throws IndexOutOfBoundsException if a range is outside {@code dst} or outside the grant
+     * @throws IllegalStateException if the grant has ended
+     */
+    public void get(int index, byte[] dst, int off, int len) {
+        get(ring, id, start, length, index, dst, off, len);
+    }
+
+    private static void get(Ring ring, long id, int first, int length, int index, byte[] dst, int off, int len) {
+        ring.checkReadGrant(id);
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        java.util.Objects.checkFromIndexSize(index, len, length);
+        ring.getBytes(first + index, dst, off, len);
+    }
+
+    /**
      * Frees the first {@code n} bytes for the producer and ends the grant; the rest stay in the queue.
      *
      * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #length()};

@@ -746,6 +746,59 @@ final class Ring extends RingPad2 {
         SLICE = slice;
     }
 
+    /** The ring's backing array, for heap rings; throws for direct ones. */
+    byte[] array() {
+        if (!data.hasArray()) {
+            throw new UnsupportedOperationException("this queue's ring is direct memory: it has no array (use buffer())");
+        }
+        return data.array();
+    }
+
+    /** Where ring offset {@code start} is in {@link #array()}. */
+    int arrayOffset(int start) {
+        return data.arrayOffset() + start;
+    }
+
+    /** Copies ring bytes {@code [index, index + len)} to {@code dst[off, ...)}; the consumer's thread only. */
+    void getBytes(int index, byte[] dst, int off, int len) {
+        try {
+            GET_ARRAY.invokeExact(data, cView, index, dst, off, len);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@code ByteBuffer.get(int, byte[], int, int)} (JDK 16+), or a relative get through the consumer's view. */
+    private static final MethodHandle GET_ARRAY;
+
+    static {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodHandle get;
+        try {
+            get = lookup.findVirtual(ByteBuffer.class, "get",
+                    MethodType.methodType(ByteBuffer.class, int.class, byte[].class, int.class, int.class));
+            get = MethodHandles.dropArguments(get, 1, ByteBuffer.class)
+                    .asType(MethodType.methodType(void.class, ByteBuffer.class, ByteBuffer.class, int.class,
+                            byte[].class, int.class, int.class));
+        } catch (NoSuchMethodException e) {
+            try {
+                get = lookup.findStatic(Ring.class, "getByRepositioning", MethodType.methodType(void.class,
+                        ByteBuffer.class, ByteBuffer.class, int.class, byte[].class, int.class, int.class));
+            } catch (ReflectiveOperationException e2) {
+                throw new ExceptionInInitializerError(e2);
+            }
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        GET_ARRAY = get;
+    }
+
+    private static void getByRepositioning(ByteBuffer data, ByteBuffer view, int index, byte[] dst, int off, int len) {
+        view.clear();
+        view.position(index);
+        view.get(dst, off, len);
+    }
+
     /** Copies {@code src[off, off + len)} to ring offset {@code index}; the producer's thread only. */
     void putBytes(int index, byte[] src, int off, int len) {
         try {
