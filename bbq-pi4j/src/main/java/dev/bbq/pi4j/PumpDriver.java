@@ -4,7 +4,6 @@ import dev.bbq.FrameGrant;
 import dev.bbq.FrameProducer;
 import dev.bbq.QueueClosedException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -111,14 +110,13 @@ abstract class PumpDriver implements AutoCloseable {
             return;
         }
         try {
-            ByteBuffer b = grant.buffer();
             boolean ok;
-            if (b.hasArray()) {
-                ok = read(b.array(), b.arrayOffset(), len);
+            if (grant.hasArray()) {
+                ok = read(grant.array(), grant.arrayOffset(), len);
             } else {
                 ok = read(scratch, 0, len);
                 if (ok) {
-                    b.put(scratch, 0, len);
+                    grant.put(0, scratch, 0, len); // no buffer view: nothing to allocate on any JDK
                 }
             }
             if (ok) {

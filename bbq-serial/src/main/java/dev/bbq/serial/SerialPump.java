@@ -3,7 +3,6 @@ package dev.bbq.serial;
 import dev.bbq.Producer;
 import dev.bbq.WriteGrant;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -71,12 +70,11 @@ public final class SerialPump extends SerialDriver {
                 }
             }
             try {
-                ByteBuffer b = grant.buffer();
                 int k = grant.length();
-                if (b.hasArray()) {
-                    System.arraycopy(staging, at, b.array(), b.arrayOffset(), k);
+                if (grant.hasArray()) {
+                    System.arraycopy(staging, at, grant.array(), grant.arrayOffset(), k);
                 } else {
-                    b.put(staging, at, k);
+                    grant.put(0, staging, at, k); // no buffer view: nothing to allocate on any JDK
                 }
                 grant.commit(k);
                 at += k;

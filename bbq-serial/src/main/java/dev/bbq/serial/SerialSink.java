@@ -3,7 +3,6 @@ package dev.bbq.serial;
 import dev.bbq.Consumer;
 import dev.bbq.ReadGrant;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -44,11 +43,10 @@ public final class SerialSink extends SerialDriver {
         }
         try {
             int k = Math.min(grant.length(), staging.length);
-            ByteBuffer b = grant.buffer();
-            if (b.hasArray()) {
-                System.arraycopy(b.array(), b.arrayOffset(), staging, 0, k);
+            if (grant.hasArray()) {
+                System.arraycopy(grant.array(), grant.arrayOffset(), staging, 0, k);
             } else {
-                b.get(staging, 0, k);
+                grant.get(0, staging, 0, k); // no buffer view: nothing to allocate on any JDK
             }
             int written = link.write(staging, 0, k);
             if (written < 0) {
