@@ -38,9 +38,11 @@ import java.util.TreeMap;
  * result, a Markdown report and PNG charts.
  *
  * <pre>
- *   java -jar bench/target/benchmarks.jar quick [--out DIR]     # about 3 minutes
- *   java -jar bench/target/benchmarks.jar full  [--out DIR]     # the published set, about 40 minutes
+ *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 3 minutes
+ *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 40 minutes
  * </pre>
+ *
+ * {@code --jvm} runs the benchmark forks on another JDK (by default, the one running the report).
  *
  * The JMH forks get {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona 2.x needs
  * it) and {@code -Dagrona.disable.bounds.checks=true}: Agrona measured at its fastest.
@@ -48,24 +50,29 @@ import java.util.TreeMap;
 public final class Report {
     private final boolean quick;
     private final Path out;
+    private final String jvm;
     private final List<Row> rows = new ArrayList<>();
 
-    private Report(boolean quick, Path out) {
+    private Report(boolean quick, Path out, String jvm) {
         this.quick = quick;
         this.out = out;
+        this.jvm = jvm;
     }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         boolean quick = args.length == 0 || !args[0].equals("full");
         Path out = Paths.get(quick ? "bench-results/quick" : "bench-results/full");
+        String jvm = null;
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--out")) {
                 out = Paths.get(args[i + 1]);
+            } else if (args[i].equals("--jvm")) {
+                jvm = args[i + 1];
             }
         }
         Files.createDirectories(out);
-        Report report = new Report(quick, out);
+        Report report = new Report(quick, out, jvm);
         report.run();
     }
 
@@ -101,6 +108,9 @@ public final class Report {
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
                 .addProfiler(GCProfiler.class);
+        if (jvm != null) {
+            o.jvm(jvm);
+        }
         if (quick) {
             o.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(3).measurementTime(TimeValue.seconds(1));
@@ -227,8 +237,8 @@ public final class Report {
     private void writeOutputs(double seconds) throws IOException {
         StringWriter md = new StringWriter();
         PrintWriter w = new PrintWriter(md);
-        w.printf(Locale.ROOT, "Run: %s mode, %.0f s, %s %s, %d CPUs.%n%n", quick ? "quick" : "full", seconds,
-                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        w.printf(Locale.ROOT, "Run: %s mode, %.0f s, benchmark JVM %s, %d CPUs.%n%n", quick ? "quick" : "full", seconds,
+                jvm != null ? jvm : System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
 
         w.println("### Throughput (delivered messages, median of iterations [min-max])");
