@@ -1,0 +1,817 @@
+package dev.bbq;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Zero allocation on the hot paths: each loop below runs 10^8 cycles of a steady-state call sequence
+ * in a JVM whose only collector is Epsilon (which never frees anything) and whose heap is 64 MiB. A
+ * cycle that allocated even one 16-byte object would need 1.6 GB and end the run with an
+ * {@link OutOfMemoryError}; finishing is the proof. Each run also measures its own allocation with
+ * {@code ThreadMXBean} over those 10^8 cycles, which follow a warm-up (see {@link #run}), and prints it
+ * per cycle.
+ *
+ * <p>The loops run the way an application runs them: each one is a small method called over and over
+ * with the queue halves as arguments, so that C2 compiles it as a whole and its escape analysis can
+ * remove grant objects and buffer views. (One big method with several loops is compiled on-stack,
+ * which defeats escape analysis; that is a property of the benchmark, not of the queue.) No JIT flag
+ * is changed.
+ *
+ * <p>Two groups of loops:
+ * <ul>
+ *   <li><b>Core loops</b>, where every {@code try} call succeeds: the raw grant/commit/read/release
+ *       cycle (heap, direct, max and split forms) and the framed grant/commit/read/release, copy and
+ *       drain cycles. They must allocate nothing on every JDK.</li>
+ *   <li><b>Usage shapes</b> that real code has and a core loop lacks: a consumer that polls an empty
+ *       queue, a producer refused by a full one, grants in try-with-resources. When a {@code try} call
+ *       site sees both {@code null} and a grant, C2 merges the two, and JDK 17's escape analysis cannot
+ *       remove an object merged with {@code null} (JDK 25's can: {@code ReduceAllocationMerges}). Each
+ *       shape names the call that allocates there and the most it may allocate per cycle on the JDKs
+ *       where it does ({@link Loop#mayAllocateBefore}). Such a loop is first measured under an ordinary
+ *       collector; if it allocates, and that is documented for this JDK, the figure is reported (never
+ *       hidden) and the Epsilon run is skipped; otherwise it must pass the Epsilon run like a core loop.</li>
+ * </ul>
+ *
+ * <p>Usage: without arguments, runs every loop in its own JVM (this JVM's {@code java}) and exits 1 if
+ * a loop allocates where it must not; with a loop name and a cycle count, runs that loop in this JVM
+ * and prints one result line.
+ */
+final class AllocationFreeLoops {
+    /** Cycles per run. */
+    static final long CYCLES = 100_000_000L;
+    /** Cycles per call of a loop method. */
+    static final int ROUND = 10_000;
+    /** Cycles per call of a loop method during warm-up. */
+    static final int WARM_UP_ROUND = 200;
+    /** The longest warm-up before an Epsilon run. */
+    static final long WARM_UP_LIMIT_MILLIS = 10_000;
+    /** The longest warm-up before measuring a loop that allocates (it never falls quiet). */
+    static final long MEASURING_WARM_UP_MILLIS = 3_000;
+
+    static final List<String> EPSILON = List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+UseEpsilonGC",
+            "-Xms64m", "-Xmx64m");
+    /** For measuring a loop that allocates: a collector that frees, and room for the warm-up. */
+    static final List<String> ORDINARY_GC = List.of("-XX:+UseG1GC", "-Xmx256m");
+
+    /** Where a usage shape allocates on JDKs before 25. */
+    private static final String READ_GRANT = "Consumer.tryRead: its ReadGrant (32 B) when the call site also returns null";
+    private static final String FRAME = "FrameConsumer.tryRead: its Frame (40 B) when the call site also returns null";
+    private static final String WRITE_GRANT = "Producer.tryGrantExact: its WriteGrant (32 B) when the call site also returns null";
+    private static final String WRITE_GRANT_TWR = "Producer.tryGrantExact: its WriteGrant (32 B) held in try-with-resources";
+    private static final String FRAME_GRANT_TWR = "FrameProducer.tryGrant: its FrameGrant (32 B) held in try-with-resources";
+
+    enum Loop {
+        RAW("raw", "Producer.tryGrantExact, WriteGrant.buffer/commit, Consumer.tryRead, ReadGrant.buffer/release; heap ring"),
+        RAW_DIRECT("raw-direct", "the same on a direct ring"),
+        RAW_MAX_SPLIT("raw-max-split", "Producer.tryGrantMax, WriteGrant.buffer/commit, Consumer.trySplitRead, SplitReadGrant.first/second/release"),
+        FRAMED("framed", "FrameProducer.tryGrant, FrameGrant.buffer/commit, FrameConsumer.tryRead, Frame.buffer/release"),
+        FRAMED_GRANT_DRAIN("framed-grant-drain", "FrameProducer.tryGrant, FrameGrant.buffer/commit, FrameConsumer.drain"),
+        FRAMED_COPY_READ("framed-copy-read", "FrameProducer.tryWrite(byte[]), FrameConsumer.tryRead, Frame.buffer/release"),
+        FRAMED_COPY_DRAIN("framed-copy-drain", "FrameProducer.tryWrite(byte[]), FrameConsumer.drain"),
+        RAW_POLLING_READ("raw-polling-read", "raw, plus a Consumer.tryRead on the empty ring (null) in every cycle",
+                25, 32, READ_GRANT),
+        RAW_REFUSED_GRANT("raw-refused-grant", "raw, plus a refused Producer.tryGrantExact (null) in every cycle",
+                25, 32, WRITE_GRANT),
+        RAW_TRY_WITH_RESOURCES("raw-try-with-resources", "raw, with both grants in try-with-resources (the README's idiom)",
+                25, 32, WRITE_GRANT_TWR),
+        FRAMED_POLLING_READ("framed-polling-read", "framed, plus a FrameConsumer.tryRead on the empty ring (null) in every cycle",
+                25, 40, FRAME),
+        FRAMED_TRY_WITH_RESOURCES("framed-try-with-resources", "framed, with the grant and the frame in try-with-resources",
+                25, 32, FRAME_GRANT_TWR),
+        FRAMED_POLLING_COPY_DRAIN("framed-polling-copy-drain",
+                "framed-copy-drain, plus an empty drain and a refused tryWrite in every cycle");
+
+        final String id;
+        final String calls;
+        /** Below this JDK feature release the loop may allocate (0: never). */
+        final int mayAllocateBefore;
+        /** The most it may allocate per cycle there, in bytes. */
+        final int allowedBytes;
+        /** Which call allocates, for the report. */
+        final String allocatingCall;
+
+        Loop(String id, String calls) {
+            this(id, calls, 0, 0, "");
+        }
+
+        Loop(String id, String calls, int mayAllocateBefore, int allowedBytes, String allocatingCall) {
+            this.id = id;
+            this.calls = calls;
+            this.mayAllocateBefore = mayAllocateBefore;
+            this.allowedBytes = allowedBytes;
+            this.allocatingCall = allocatingCall;
+        }
+
+        boolean mayAllocateOn(int feature) {
+            return feature < mayAllocateBefore;
+        }
+
+        static Loop byId(String id) {
+            for (Loop loop : values()) {
+                if (loop.id.equals(id)) {
+                    return loop;
+                }
+            }
+            throw new IllegalArgumentException("no loop " + id);
+        }
+    }
+
+    private AllocationFreeLoops() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.exit(runAll() ? 0 : 1);
+        }
+        Loop loop = Loop.byId(args[0]);
+        long cycles = args.length > 1 ? Long.parseLong(args[1]) : CYCLES;
+        long warmUpMillis = args.length > 2 ? Long.parseLong(args[2]) : WARM_UP_LIMIT_MILLIS;
+        System.out.println(run(loop, cycles, warmUpMillis));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Driver
+
+    private static boolean runAll() throws IOException, InterruptedException {
+        int feature = Runtime.version().feature();
+        System.out.printf(Locale.ROOT, "zero allocation on JDK %s (%s): 10^8 cycles per loop, Epsilon GC, 64 MiB heap%n",
+                Runtime.version(), System.getProperty("java.vm.name"));
+        boolean passed = true;
+        for (Loop loop : Loop.values()) {
+            String verdict = null;
+            if (loop.mayAllocateOn(feature)) {
+                Child measured = child(ORDINARY_GC, loop, CYCLES / 10, MEASURING_WARM_UP_MILLIS);
+                double perCycle = measured.bytesPerCycle();
+                if (measured.exit != 0 || !(perCycle <= loop.allowedBytes)) {
+                    passed = false;
+                    verdict = "FAIL  more than documented: " + measured.line;
+                } else if (perCycle >= 1) {
+                    verdict = String.format(Locale.ROOT, "KNOWN %.1f B/cycle under G1 over 10^7 cycles, as documented"
+                            + " for JDK < %d: %s", perCycle, loop.mayAllocateBefore, loop.allocatingCall);
+                }
+            }
+            if (verdict == null) {
+                Child epsilon = child(EPSILON, loop, CYCLES, WARM_UP_LIMIT_MILLIS);
+                if (epsilon.exit == 0 && epsilon.line.startsWith("allocated ")) {
+                    verdict = "PASS  " + epsilon.line;
+                } else {
+                    passed = false;
+                    if (epsilon.outOfMemory) {
+                        Child measured = child(ORDINARY_GC, loop, CYCLES / 10, MEASURING_WARM_UP_MILLIS);
+                        verdict = "FAIL  out of memory under Epsilon; under G1: " + measured.line;
+                    } else {
+                        verdict = "FAIL  exit " + epsilon.exit + ": " + epsilon.line;
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "  %-26s %s%n", loop.id, verdict);
+            System.out.printf(Locale.ROOT, "  %-26s   calls: %s%n", "", loop.calls);
+        }
+        System.out.println("zero allocation: " + (passed ? "PASSED" : "FAILED"));
+        return passed;
+    }
+
+    /** The outcome of one child JVM. */
+    private static final class Child {
+        int exit;
+        boolean outOfMemory;
+        String line = "";
+
+        double bytesPerCycle() {
+            // "allocated <bytes> B in <cycles> measured cycles: <x> B/cycle; ..."
+            String[] words = line.split(" ");
+            return words.length > 7 ? Double.parseDouble(words[7]) : Double.NaN;
+        }
+    }
+
+    private static Child child(List<String> jvmArgs, Loop loop, long cycles, long warmUpMillis)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(AllocationFreeLoops.class.getName());
+        command.add(loop.id);
+        command.add(Long.toString(cycles));
+        command.add(Long.toString(warmUpMillis));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Child child = new Child();
+        StringBuilder all = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                all.append(line).append('\n');
+                if (line.contains("OutOfMemoryError")) {
+                    child.outOfMemory = true;
+                }
+                if (line.startsWith("allocated ")) {
+                    child.line = line;
+                }
+            }
+        }
+        child.exit = process.waitFor();
+        if (child.line.isEmpty()) {
+            String text = all.toString().trim();
+            child.line = text.isEmpty() ? "no output" : text.lines().findFirst().orElse("");
+        }
+        return child;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // One loop in this JVM
+
+    /**
+     * Runs {@code loop} until C2 has compiled it, then {@code cycles} more cycles, and describes what
+     * those cycles allocated.
+     *
+     * <p>Warm-up: until C2 has compiled the loop method, interpreted and C1 code keep grants and views
+     * on the heap (about 200 bytes a cycle). Short rounds with a 1 ms sleep after each round that
+     * allocated keep that from filling the 64 MiB Epsilon heap while the compiler works; they change
+     * nothing about what is compiled. Warm-up ends after 50 rounds in a row that allocated nothing, or
+     * after {@code warmUpMillis}, whichever comes first; the measured cycles follow either way.
+     */
+    static String run(Loop loop, long cycles, long warmUpMillis) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Runtime runtime = Runtime.getRuntime();
+        Cycle cycle = cycleFor(loop);
+        threads.getCurrentThreadAllocatedBytes(); // the first call may allocate; keep it out of the figures
+        long warmStart = System.nanoTime();
+        long warmCycles = 0;
+        for (int quiet = 0; quiet < 50 && System.nanoTime() - warmStart < warmUpMillis * 1_000_000L; ) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            check(loop, cycle, WARM_UP_ROUND);
+            warmCycles += WARM_UP_ROUND;
+            if (threads.getCurrentThreadAllocatedBytes() == before) {
+                quiet++;
+            } else {
+                quiet = 0;
+                sleep();
+            }
+        }
+        double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
+        long heapAfterWarmUp = runtime.totalMemory() - runtime.freeMemory();
+        long start = System.nanoTime();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        long rounds = cycles / ROUND;
+        for (long r = 0; r < rounds; r++) {
+            check(loop, cycle, ROUND);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long measured = rounds * ROUND;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long heapUsed = runtime.totalMemory() - runtime.freeMemory();
+        return String.format(Locale.ROOT, "allocated %d B in %d measured cycles: %.4f B/cycle; %.1f s; "
+                        + "warm-up %d cycles in %.1f s; heap used %.1f MiB after warm-up, %.1f MiB at the end",
+                allocated, measured, (double) allocated / measured, seconds, warmCycles, warmSeconds,
+                heapAfterWarmUp / 1048576.0, heapUsed / 1048576.0);
+    }
+
+    private static void check(Loop loop, Cycle cycle, int n) {
+        long sum = cycle.round(n);
+        if (sum != cycle.expected(n)) {
+            throw new AssertionError(loop.id + ": wrong bytes read back, sum " + sum);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during warm-up", e);
+        }
+    }
+
+    /** One loop: {@link #round} runs {@code n} cycles and returns a checksum of what it read. */
+    private interface Cycle {
+        long round(int n);
+
+        /** The checksum a correct round of {@code n} cycles returns. */
+        long expected(int n);
+    }
+
+    private static Cycle cycleFor(Loop loop) {
+        switch (loop) {
+            case RAW:
+                return new Raw(BBQueue.allocate(4093));
+            case RAW_DIRECT:
+                return new Raw(BBQueue.allocateDirect(4093));
+            case RAW_MAX_SPLIT:
+                return new RawMaxSplit(BBQueue.allocate(4093));
+            case FRAMED:
+                return new Framed(BBQueue.allocate(4093));
+            case FRAMED_GRANT_DRAIN:
+                return new FramedGrantDrain(BBQueue.allocate(4093));
+            case FRAMED_COPY_READ:
+                return new FramedCopyRead(BBQueue.allocate(4093));
+            case FRAMED_COPY_DRAIN:
+                return new FramedCopyDrain(BBQueue.allocate(4093));
+            case RAW_POLLING_READ:
+                return new RawPollingRead(BBQueue.allocate(4093));
+            case RAW_REFUSED_GRANT:
+                return new RawRefusedGrant(BBQueue.allocate(4093));
+            case RAW_TRY_WITH_RESOURCES:
+                return new RawTryWithResources(BBQueue.allocate(4093));
+            case FRAMED_POLLING_READ:
+                return new FramedPollingRead(BBQueue.allocate(4093));
+            case FRAMED_TRY_WITH_RESOURCES:
+                return new FramedTryWithResources(BBQueue.allocate(4093));
+            case FRAMED_POLLING_COPY_DRAIN:
+                return new FramedPollingCopyDrain(BBQueue.allocate(4093));
+            default:
+                throw new AssertionError(loop);
+        }
+    }
+
+    /** Each cycle writes the pair (i, ~i) and reads it back; every pair sums to -1. */
+    private static long pairs(int n) {
+        return -n;
+    }
+
+    private static final class Raw implements Cycle {
+        private final Producer producer;
+        private final Consumer consumer;
+
+        Raw(BBQueue queue) {
+            producer = queue.producer();
+            consumer = queue.consumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return rawRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long rawRound(Producer producer, Consumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                WriteGrant grant = producer.tryGrantExact(16 + (i & 15)); // odd sizes move the wrap point
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(out.capacity());
+                ReadGrant read = consumer.tryRead();
+                ByteBuffer in = read.buffer();
+                sum += in.getLong(0) + in.getLong(8);
+                read.release(read.length());
+            }
+            return sum;
+        }
+    }
+
+    private static final class RawMaxSplit implements Cycle {
+        private final Producer producer;
+        private final Consumer consumer;
+
+        RawMaxSplit(BBQueue queue) {
+            producer = queue.producer();
+            consumer = queue.consumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return maxSplitRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long maxSplitRound(Producer producer, Consumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                // The ring is empty, so the larger of tail and front is at least 16 bytes (capacity 4093).
+                WriteGrant grant = producer.tryGrantMax(16 + (i & 15));
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(16);
+                SplitReadGrant read = consumer.trySplitRead();
+                ByteBuffer first = read.first();
+                sum += first.getLong(0) + first.getLong(8);
+                read.second(); // the view of the wrapped part is cut too, empty here
+                read.release(read.length());
+            }
+            return sum;
+        }
+    }
+
+    private static final class Framed implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+
+        Framed(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return framedRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long framedRound(FrameProducer producer, FrameConsumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                FrameGrant grant = producer.tryGrant(16 + (i & 15));
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(16);
+                Frame frame = consumer.tryRead();
+                ByteBuffer in = frame.buffer();
+                sum += in.getLong(0) + in.getLong(8);
+                frame.release();
+            }
+            return sum;
+        }
+    }
+
+    /** Sums each frame's pair; one instance per loop, so draining allocates no handler. */
+    private static final class PairSum implements FrameHandler {
+        long sum;
+
+        @Override
+        public void onFrame(ByteBuffer frame) {
+            int at = frame.position();
+            sum += frame.getLong(at) + frame.getLong(at + 8);
+        }
+    }
+
+    private static final class FramedGrantDrain implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final PairSum handler = new PairSum();
+
+        FramedGrantDrain(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            grantDrainRound(producer, consumer, handler, n);
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static void grantDrainRound(FrameProducer producer, FrameConsumer consumer, PairSum handler, int n) {
+            for (int i = 0; i < n; i++) {
+                FrameGrant grant = producer.tryGrant(16 + (i & 15));
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(16);
+                if (consumer.drain(handler, 16) != 1) {
+                    throw new AssertionError("one frame per cycle");
+                }
+            }
+        }
+    }
+
+    private static final class FramedCopyRead implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final byte[] frame = new byte[31];
+        private final ByteBuffer frameView = ByteBuffer.wrap(frame);
+
+        FramedCopyRead(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return copyReadRound(producer, consumer, frame, frameView, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long copyReadRound(FrameProducer producer, FrameConsumer consumer, byte[] frame,
+                                          ByteBuffer frameView, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                frameView.putLong(0, i);
+                frameView.putLong(8, ~i);
+                if (!producer.tryWrite(frame, 0, 16 + (i & 15))) {
+                    throw new AssertionError("an empty ring has room");
+                }
+                Frame read = consumer.tryRead();
+                ByteBuffer in = read.buffer();
+                sum += in.getLong(0) + in.getLong(8);
+                read.release();
+            }
+            return sum;
+        }
+    }
+
+    private static final class FramedCopyDrain implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final PairSum handler = new PairSum();
+        private final byte[] frame = new byte[31];
+        private final ByteBuffer frameView = ByteBuffer.wrap(frame);
+
+        FramedCopyDrain(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            copyDrainRound(producer, consumer, handler, frame, frameView, n);
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static void copyDrainRound(FrameProducer producer, FrameConsumer consumer, PairSum handler,
+                                           byte[] frame, ByteBuffer frameView, int n) {
+            for (int i = 0; i < n; i++) {
+                frameView.putLong(0, i);
+                frameView.putLong(8, ~i);
+                if (!producer.tryWrite(frame, 0, 16 + (i & 15))) {
+                    throw new AssertionError("an empty ring has room");
+                }
+                if (consumer.drain(handler, 16) != 1) {
+                    throw new AssertionError("one frame per cycle");
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Usage shapes
+
+    private static final class RawPollingRead implements Cycle {
+        private final Producer producer;
+        private final Consumer consumer;
+
+        RawPollingRead(BBQueue queue) {
+            producer = queue.producer();
+            consumer = queue.consumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return pollingReadRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long pollingReadRound(Producer producer, Consumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                if (consumer.tryRead() != null) {
+                    throw new AssertionError("the ring is empty");
+                }
+                WriteGrant grant = producer.tryGrantExact(16 + (i & 15));
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(16);
+                ReadGrant read = consumer.tryRead();
+                ByteBuffer in = read.buffer();
+                sum += in.getLong(0) + in.getLong(8);
+                read.release(read.length());
+            }
+            return sum;
+        }
+    }
+
+    private static final class RawRefusedGrant implements Cycle {
+        private final Producer producer;
+        private final Consumer consumer;
+
+        RawRefusedGrant(BBQueue queue) {
+            producer = queue.producer();
+            consumer = queue.consumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return refusedGrantRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long refusedGrantRound(Producer producer, Consumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                WriteGrant grant = producer.tryGrantExact(16 + (i & 15));
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(16);
+                if (producer.tryGrantExact(producer.capacity()) != null) {
+                    throw new AssertionError("a ring holding bytes has no room for its capacity");
+                }
+                ReadGrant read = consumer.tryRead();
+                ByteBuffer in = read.buffer();
+                sum += in.getLong(0) + in.getLong(8);
+                read.release(read.length());
+            }
+            return sum;
+        }
+    }
+
+    private static final class RawTryWithResources implements Cycle {
+        private final Producer producer;
+        private final Consumer consumer;
+
+        RawTryWithResources(BBQueue queue) {
+            producer = queue.producer();
+            consumer = queue.consumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return tryWithResourcesRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long tryWithResourcesRound(Producer producer, Consumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                try (WriteGrant grant = producer.tryGrantExact(16 + (i & 15))) {
+                    ByteBuffer out = grant.buffer();
+                    out.putLong(0, i);
+                    out.putLong(8, ~i);
+                    grant.commit(16);
+                }
+                try (ReadGrant read = consumer.tryRead()) {
+                    ByteBuffer in = read.buffer();
+                    sum += in.getLong(0) + in.getLong(8);
+                    read.release(read.length());
+                }
+            }
+            return sum;
+        }
+    }
+
+    private static final class FramedPollingRead implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+
+        FramedPollingRead(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return pollingReadRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long pollingReadRound(FrameProducer producer, FrameConsumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                if (consumer.tryRead() != null) {
+                    throw new AssertionError("the ring is empty");
+                }
+                FrameGrant grant = producer.tryGrant(16 + (i & 15));
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(16);
+                Frame frame = consumer.tryRead();
+                ByteBuffer in = frame.buffer();
+                sum += in.getLong(0) + in.getLong(8);
+                frame.release();
+            }
+            return sum;
+        }
+    }
+
+    private static final class FramedTryWithResources implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+
+        FramedTryWithResources(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return tryWithResourcesRound(producer, consumer, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long tryWithResourcesRound(FrameProducer producer, FrameConsumer consumer, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                try (FrameGrant grant = producer.tryGrant(16 + (i & 15))) {
+                    ByteBuffer out = grant.buffer();
+                    out.putLong(0, i);
+                    out.putLong(8, ~i);
+                    grant.commit(16);
+                }
+                try (Frame frame = consumer.tryRead()) {
+                    ByteBuffer in = frame.buffer();
+                    sum += in.getLong(0) + in.getLong(8);
+                    frame.release();
+                }
+            }
+            return sum;
+        }
+    }
+
+    private static final class FramedPollingCopyDrain implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final PairSum handler = new PairSum();
+        private final byte[] frame = new byte[31];
+        private final ByteBuffer frameView = ByteBuffer.wrap(frame);
+        private final byte[] tooBig;
+
+        FramedPollingCopyDrain(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+            tooBig = new byte[producer.maxFrameLength()];
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            pollingCopyDrainRound(producer, consumer, handler, frame, frameView, tooBig, n);
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static void pollingCopyDrainRound(FrameProducer producer, FrameConsumer consumer, PairSum handler,
+                                                  byte[] frame, ByteBuffer frameView, byte[] tooBig, int n) {
+            for (int i = 0; i < n; i++) {
+                if (consumer.drain(handler, 16) != 0) {
+                    throw new AssertionError("the ring is empty");
+                }
+                frameView.putLong(0, i);
+                frameView.putLong(8, ~i);
+                if (!producer.tryWrite(frame, 0, 16 + (i & 15))) {
+                    throw new AssertionError("an empty ring has room");
+                }
+                if (producer.tryWrite(tooBig, 0, tooBig.length)) {
+                    throw new AssertionError("a ring holding a frame has no room for the largest frame");
+                }
+                if (consumer.drain(handler, 16) != 1) {
+                    throw new AssertionError("one frame per cycle");
+                }
+            }
+        }
+    }
+}
