@@ -131,7 +131,8 @@ public final class IpcConsumer implements Callable<Integer> {
                 // not there yet, or being created: a fresh file is marked ready last
                 if (System.nanoTime() - deadline > 0) {
                     throw new Cli.Failure(e instanceof NoSuchFileException ? "no queue file " + file + " after "
-                            + wait.toSeconds() + " s: start 'ipc-producer " + file + "'"
+                            + String.format(Locale.ROOT, "%.1f", wait.toMillis() / 1000.0) + " s: start 'ipc-producer "
+                            + file + "'"
                             : file + " is not a usable queue file: " + Cli.oneLineMessage(e), Cli.FAILED);
                 }
                 if (!told) {

@@ -36,7 +36,7 @@ public final class SpiCapture implements Callable<Integer> {
         if (packetSize < 8 || packetSize > 4096) {
             throw Cli.badValue(spec, "--packet-size must be 8 to 4096");
         }
-        Cli.requirePi4jRuntime("spi-capture");
+        Cli.requirePi4jRuntime("the SPI capture example");
         return SpiCaptureRun.run(packets, packetSize, spec.commandLine().getOut());
     }
 }
