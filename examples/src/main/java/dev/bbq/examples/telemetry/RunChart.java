@@ -66,6 +66,24 @@ final class RunChart {
         BitmapEncoder.saveBitmap(List.of(throughput, latency), 2, 1, base, BitmapEncoder.BitmapFormat.PNG);
     }
 
+    /**
+     * Draws a throw-away chart in memory, so that AWT, its fonts and the PNG writer are set up (and
+     * have registered their shutdown hooks) before the run: after Ctrl-C the JVM refuses new hooks,
+     * and the chart must still be written then.
+     */
+    static void warmUp() {
+        System.setProperty("java.awt.headless", "true");
+        try {
+            XYChart chart = new XYChartBuilder().width(64).height(48).build();
+            style(chart);
+            line(chart, "warm-up", new double[] {0, 1}, new double[] {1, 2}, Color.BLACK, 0);
+            javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png",
+                    java.io.OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // the real chart reports the problem
+        }
+    }
+
     private static void style(XYChart chart) {
         XYStyler s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.InsideNW);

@@ -94,6 +94,9 @@ final class TelemetryRun {
                 Cli.bytes(framed.capacity()), log == null ? "off" : log.current()));
         out.flush();
 
+        if (!o.noChart) {
+            thread("telemetry-chart-warm-up", RunChart::warmUp).start();
+        }
         Thread consumerThread = thread("telemetry-consumer", consumer::run);
         Thread deframerThread = raw == null ? null : thread("telemetry-deframer", () -> deframe(deframer, raw, framed));
         Thread hook = new Thread(this::interrupted, "telemetry-ctrl-c");
