@@ -112,19 +112,6 @@ public enum Candidate {
 
     abstract Channel open(Workload workload, int budget, Mode mode);
 
-    /** A candidate's parking wait: Agrona's backoff idle strategy, bounded. */
-    static final class Backoff {
-        private final BackoffIdleStrategy idle = new BackoffIdleStrategy(10, 5, 1_000, 100_000);
-
-        void reset() {
-            idle.reset();
-        }
-
-        void idle() {
-            idle.idle();
-        }
-    }
-
     // ------------------------------------------------------------------------------------------
 
     private static final class BbqRaw implements Channel {
@@ -150,9 +137,8 @@ public enum Candidate {
                     return false;
                 }
             }
-            ByteBuffer b = grant.buffer();
-            b.put(source, 0, length);
-            b.putLong(0, seq);
+            Bytes.LONG.set(source, 0, seq);
+            grant.put(0, source, 0, length);
             grant.commit(length);
             return true;
         }
@@ -231,9 +217,8 @@ public enum Candidate {
                     if (grant == null) {
                         return false;
                     }
-                    ByteBuffer b = grant.buffer();
-                    b.put(source, 0, length);
-                    b.putLong(0, seq);
+                    Bytes.LONG.set(source, 0, seq);
+                    grant.put(0, source, 0, length);
                     grant.commit(length);
                     return true;
                 }
@@ -263,91 +248,58 @@ public enum Candidate {
         }
     }
 
-    private static final class Agrona implements Channel {
+    private static final class Agrona extends TryChannel {
         private static final int TYPE = 1;
         private final OneToOneRingBuffer ring;
         private final UnsafeBuffer source;
         private final boolean zeroCopy;
-        private final Mode mode;
-        private final Backoff producerIdle = new Backoff();
-        private final Backoff consumerIdle = new Backoff();
         private Checker checker;
         private final MessageHandler handler = (type, buffer, index, length) -> checker.check(buffer, index, length);
 
         Agrona(Workload workload, int budget, Mode mode, boolean zeroCopy) {
+            super(mode);
             int capacity = Integer.highestOneBit(budget);
             this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
                     BufferUtil.allocateDirectAligned(capacity + RingBufferDescriptor.TRAILER_LENGTH, 64)));
             this.source = new UnsafeBuffer(Bytes.source(workload.maxSize()));
             this.zeroCopy = zeroCopy;
-            this.mode = mode;
         }
 
         @Override
-        public boolean offer(long seq, int length) {
-            producerIdle.reset();
-            long deadline = 0;
-            while (true) {
-                if (zeroCopy) {
-                    int index = ring.tryClaim(TYPE, length);
-                    if (index > 0) {
-                        MutableDirectBuffer b = ring.buffer();
-                        b.putBytes(index, source, 0, length);
-                        b.putLong(index, seq, ByteOrder.BIG_ENDIAN);
-                        ring.commit(index);
-                        return true;
-                    }
-                } else {
-                    source.putLong(0, seq, ByteOrder.BIG_ENDIAN);
-                    if (ring.write(TYPE, source, 0, length)) {
-                        return true;
-                    }
-                }
-                if (mode == Mode.SPIN) {
-                    return false;
-                }
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + Mode.PARK_BOUND_NANOS;
-                } else if (now - deadline >= 0) {
-                    return false;
-                }
-                producerIdle.idle();
+        boolean tryOffer(long seq, int length) {
+            if (!zeroCopy) {
+                source.putLong(0, seq, ByteOrder.BIG_ENDIAN);
+                return ring.write(TYPE, source, 0, length);
             }
+            int index = ring.tryClaim(TYPE, length);
+            if (index <= 0) {
+                return false;
+            }
+            MutableDirectBuffer b = ring.buffer();
+            b.putBytes(index, source, 0, length);
+            b.putLong(index, seq, ByteOrder.BIG_ENDIAN);
+            ring.commit(index);
+            return true;
         }
 
         @Override
-        public int poll(Checker checker) {
+        int tryPoll(Checker checker) {
             this.checker = checker;
-            consumerIdle.reset();
-            long deadline = 0;
-            while (true) {
-                int n = ring.read(handler, 256);
-                if (n > 0 || mode == Mode.SPIN) {
-                    return n;
-                }
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + Mode.PARK_BOUND_NANOS;
-                } else if (now - deadline >= 0) {
-                    return 0;
-                }
-                consumerIdle.idle();
-            }
-        }
-
-        @Override
-        public void close() {
+            return ring.read(handler, 256);
         }
     }
 
-    /** Shared shape of the object-passing candidates: try, then (in PARK mode) bounded backoff. */
-    private abstract static class ObjectQueue implements Channel {
+    /**
+     * The shape of the candidates that have only non-blocking calls: try once, and in PARK mode idle
+     * with Agrona's BackoffIdleStrategy (spin, yield, then growing parks) between further tries until
+     * {@link Mode#PARK_BOUND_NANOS} has passed.
+     */
+    private abstract static class TryChannel implements Channel {
         final Mode mode;
-        private final Backoff producerIdle = new Backoff();
-        private final Backoff consumerIdle = new Backoff();
+        private final BackoffIdleStrategy producerIdle = new BackoffIdleStrategy(10, 5, 1_000, 100_000);
+        private final BackoffIdleStrategy consumerIdle = new BackoffIdleStrategy(10, 5, 1_000, 100_000);
 
-        ObjectQueue(Mode mode) {
+        TryChannel(Mode mode) {
             this.mode = mode;
         }
 
@@ -394,7 +346,7 @@ public enum Candidate {
         }
     }
 
-    private static final class JctoolsNaive extends ObjectQueue {
+    private static final class JctoolsNaive extends TryChannel {
         private final SpscArrayQueue<byte[]> queue;
         private final byte[] source;
 
@@ -418,7 +370,7 @@ public enum Candidate {
         }
     }
 
-    private static final class JctoolsPooled extends ObjectQueue {
+    private static final class JctoolsPooled extends TryChannel {
         private final SpscArrayQueue<ByteBuffer> full;
         private final SpscArrayQueue<ByteBuffer> free;
         private final byte[] source;
@@ -465,13 +417,10 @@ public enum Candidate {
         int length;
     }
 
-    private static final class Disruptor implements Channel {
+    private static final class Disruptor extends TryChannel {
         private final RingBuffer<Slot> ring;
         private final EventPoller<Slot> poller;
         private final byte[] source;
-        private final Mode mode;
-        private final Backoff producerIdle = new Backoff();
-        private final Backoff consumerIdle = new Backoff();
         private Checker checker;
         private int polled;
         private final EventPoller.Handler<Slot> handler = (slot, sequence, endOfBatch) -> {
@@ -480,6 +429,7 @@ public enum Candidate {
         };
 
         Disruptor(Workload workload, int budget, Mode mode) {
+            super(mode);
             int slotSize = (workload.maxSize() + 4 + 7) & ~7;
             int slots = Integer.highestOneBit(Math.max(16, budget / slotSize));
             int max = workload.maxSize();
@@ -491,63 +441,33 @@ public enum Candidate {
             this.poller = ring.newPoller();
             ring.addGatingSequences(poller.getSequence());
             this.source = Bytes.source(max);
-            this.mode = mode;
         }
 
         @Override
-        public boolean offer(long seq, int length) {
-            producerIdle.reset();
-            long deadline = 0;
-            while (true) {
-                try {
-                    long s = ring.tryNext();
-                    Slot slot = ring.get(s);
-                    slot.buffer.put(0, source, 0, length).putLong(0, seq);
-                    slot.length = length;
-                    ring.publish(s);
-                    return true;
-                } catch (InsufficientCapacityException full) {
-                    if (mode == Mode.SPIN) {
-                        return false;
-                    }
-                    long now = System.nanoTime();
-                    if (deadline == 0) {
-                        deadline = now + Mode.PARK_BOUND_NANOS;
-                    } else if (now - deadline >= 0) {
-                        return false;
-                    }
-                    producerIdle.idle();
-                }
+        boolean tryOffer(long seq, int length) {
+            long s;
+            try {
+                s = ring.tryNext();
+            } catch (InsufficientCapacityException full) {
+                return false;
             }
+            Slot slot = ring.get(s);
+            slot.buffer.put(0, source, 0, length).putLong(0, seq);
+            slot.length = length;
+            ring.publish(s);
+            return true;
         }
 
         @Override
-        public int poll(Checker checker) {
+        int tryPoll(Checker checker) {
             this.checker = checker;
-            consumerIdle.reset();
-            long deadline = 0;
-            while (true) {
-                polled = 0;
-                try {
-                    poller.poll(handler);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                if (polled > 0 || mode == Mode.SPIN) {
-                    return polled;
-                }
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + Mode.PARK_BOUND_NANOS;
-                } else if (now - deadline >= 0) {
-                    return 0;
-                }
-                consumerIdle.idle();
+            polled = 0;
+            try {
+                poller.poll(handler);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-        }
-
-        @Override
-        public void close() {
+            return polled;
         }
     }
 
