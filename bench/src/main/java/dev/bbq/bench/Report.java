@@ -38,8 +38,8 @@ import java.util.TreeMap;
  * result, a Markdown report and PNG charts.
  *
  * <pre>
- *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 3 minutes
- *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 40 minutes
+ *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 5 minutes
+ *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 50 minutes
  * </pre>
  *
  * {@code --jvm} runs the benchmark forks on another JDK (by default, the one running the report).
@@ -85,6 +85,8 @@ public final class Report {
             throughput(new String[] {"JCTOOLS_POOLED", "DISRUPTOR", "ABQ"},
                     new String[] {"FIXED_64"}, new String[] {"65536"}, new String[] {"SPIN"});
             latency(new String[] {"BBQ_FRAMED_WRITE", "AGRONA_WRITE"}, new String[] {"SPIN"});
+            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "AGRONA_CLAIM", "AGRONA_WRITE"},
+                    new String[] {"FIXED_64", "BIMODAL_48_1K"});
         } else {
             throughput(all, names(Workload.values()), new String[] {"65536"}, new String[] {"SPIN"});
             throughput(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "AGRONA_CLAIM", "AGRONA_WRITE"},
@@ -94,6 +96,8 @@ public final class Report {
             latency(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "AGRONA_WRITE", "AGRONA_CLAIM"},
                     new String[] {"SPIN", "PARK"});
             bulk();
+            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "AGRONA_CLAIM", "AGRONA_WRITE",
+                "JCTOOLS_POOLED", "DISRUPTOR", "ABQ"}, new String[] {"FIXED_64", "BIMODAL_48_1K"});
         }
         writeOutputs((System.nanoTime() - start) / 1e9);
     }
@@ -159,6 +163,22 @@ public final class Report {
         }
     }
 
+    private void cost(String[] candidates, String[] workloads) throws RunnerException {
+        Collection<RunResult> results = new Runner(options(CostBenchmark.class.getName())
+                .param("candidate", candidates).param("workload", workloads).build()).run();
+        for (RunResult r : results) {
+            BenchmarkParams p = r.getParams();
+            Statistics s = r.getPrimaryResult().getStatistics();
+            Row row = new Row("cost", p.getParam("candidate"), p.getParam("workload"),
+                    Integer.parseInt(p.getParam("budget")), "ONE_THREAD");
+            row.nsPerMessage = s.getPercentile(50);
+            row.bytesPerMessage = allocationPerMessage(r, 1e9 / row.nsPerMessage);
+            rows.add(row);
+            System.out.printf(Locale.ROOT, "  %-17s %-15s one thread, send then receive: %6.1f ns/msg  %s B/msg%n",
+                    row.candidate, row.workload, row.nsPerMessage, fmt(row.bytesPerMessage));
+        }
+    }
+
     private void bulk() throws RunnerException {
         Collection<RunResult> queue = new Runner(options(BulkBenchmark.class.getName() + ".bulk").build()).run();
         Collection<RunResult> copy = new Runner(options(CopyBenchmark.class.getName()).build()).run();
@@ -211,6 +231,7 @@ public final class Report {
         double p50 = Double.NaN;
         double p99 = Double.NaN;
         double p999 = Double.NaN;
+        double nsPerMessage = Double.NaN;
 
         Row(String kind, String candidate, String workload, int budget, String mode) {
             this.kind = kind;
@@ -279,6 +300,29 @@ public final class Report {
             }
             w.println();
         }
+        boolean hasCost = rows.stream().anyMatch(r -> r.kind.equals("cost"));
+        if (hasCost) {
+            w.println("### CPU cost per message (one thread sends a batch of 32, then receives it; median ns)");
+            w.println();
+            w.println("| workload | candidate | ns/msg | vs Agrona claim (lower is cheaper) | alloc B/msg |");
+            w.println("|---|---|---:|---:|---:|");
+            Map<String, List<Row>> costs = new TreeMap<>();
+            for (Row r : rows) {
+                if (r.kind.equals("cost")) {
+                    costs.computeIfAbsent(r.workload, k -> new ArrayList<>()).add(r);
+                }
+            }
+            for (List<Row> group : costs.values()) {
+                group.sort((a, b) -> Double.compare(a.nsPerMessage, b.nsPerMessage));
+                for (Row r : group) {
+                    Row base = agrona(r);
+                    w.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %s |%n", r.workload, r.candidate, r.nsPerMessage,
+                            base == null ? "" : String.format(Locale.ROOT, "%.2fx", r.nsPerMessage / base.nsPerMessage),
+                            fmt(r.bytesPerMessage));
+                }
+            }
+            w.println();
+        }
         boolean hasBulk = rows.stream().anyMatch(r -> r.kind.equals("bulk"));
         if (hasBulk) {
             w.println("### Bulk streaming (raw grants, producer copies in, consumer copies out)");
@@ -313,11 +357,11 @@ public final class Report {
 
     private void writeCsv() throws IOException {
         StringBuilder csv = new StringBuilder(
-                "kind,candidate,workload,budget,mode,mmsg_per_s,mmsg_min,mmsg_max,mib_per_s,alloc_bytes_per_msg,p50_ns,p99_ns,p999_ns\n");
+                "kind,candidate,workload,budget,mode,mmsg_per_s,mmsg_min,mmsg_max,mib_per_s,alloc_bytes_per_msg,p50_ns,p99_ns,p999_ns,ns_per_msg\n");
         for (Row r : rows) {
             csv.append(String.join(",", r.kind, r.candidate, r.workload, Integer.toString(r.budget), r.mode,
                     num(r.mmsgs), num(r.mmsgsMin), num(r.mmsgsMax), num(r.mibs), num(r.bytesPerMessage), num(r.p50),
-                    num(r.p99), num(r.p999))).append('\n');
+                    num(r.p99), num(r.p999), num(r.nsPerMessage))).append('\n');
         }
         Files.write(out.resolve("results.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
     }
