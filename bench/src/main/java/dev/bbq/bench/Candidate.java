@@ -160,13 +160,12 @@ public enum Candidate {
                     return 0;
                 }
             }
-            ByteBuffer b = grant.buffer();
             int length = grant.length();
             int pos = 0;
             int n = 0;
             while (pos < length) {
                 int size = checker.nextSize();
-                checker.check(b, pos, size);
+                checker.check(grant, pos, size);
                 pos += size;
                 n++;
             }
