@@ -57,8 +57,10 @@ public class CommitPublishesBytes {
     }
 
     static String readOnce(Consumer consumer) {
-        ReadGrant grant = consumer.tryRead();
-        return grant == null ? "nothing" : Litmus.check(grant.buffer(), 0);
+        return Litmus.observe(() -> {
+            ReadGrant grant = consumer.tryRead();
+            return grant == null ? "nothing" : Litmus.check(grant.buffer(), 0);
+        });
     }
 
     /** The same race over the layout of a queue file shared by two processes. */

@@ -75,15 +75,17 @@ public class DrainedRingHandshake {
 
     @Arbiter
     public void wholeRingAfterOneLook(LLL_Result r) {
-        ReadGrant left;
-        while ((left = consumer.tryRead()) != null) {
-            left.release(left.length());
-        }
-        WriteGrant whole = producer.tryGrantExact(16);
-        if (whole == null) {
-            consumer.tryRead(); // the one look the promise allows
-            whole = producer.tryGrantExact(16);
-        }
-        r.r3 = whole != null ? "whole ring after one look" : "stuck";
+        r.r3 = Litmus.observe(() -> {
+            ReadGrant left;
+            while ((left = consumer.tryRead()) != null) {
+                left.release(left.length());
+            }
+            WriteGrant whole = producer.tryGrantExact(16);
+            if (whole == null) {
+                consumer.tryRead(); // the one look the promise allows
+                whole = producer.tryGrantExact(16);
+            }
+            return whole != null ? "whole ring after one look" : "stuck";
+        });
     }
 }

@@ -59,15 +59,17 @@ public class FrameAfterWrap {
 
     @Actor
     public void consumer(LL_Result r) {
-        StringBuilder seen = new StringBuilder();
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Frame frame = consumer.tryRead();
-            if (frame != null) {
-                seen.append(seen.length() == 0 ? "" : " ").append(name(frame.buffer()));
-                frame.release();
+        r.r1 = Litmus.observe(() -> {
+            StringBuilder seen = new StringBuilder();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Frame frame = consumer.tryRead();
+                if (frame != null) {
+                    seen.append(seen.length() == 0 ? "" : " ").append(name(frame.buffer()));
+                    frame.release();
+                }
             }
-        }
-        r.r1 = seen.length() == 0 ? "none" : seen.toString();
+            return seen.length() == 0 ? "none" : seen.toString();
+        });
     }
 
     private static String name(ByteBuffer frame) {

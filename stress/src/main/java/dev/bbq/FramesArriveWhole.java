@@ -51,6 +51,19 @@ public class FramesArriveWhole {
         return "corrupt";
     }
 
+    /** Two read attempts, each releasing the frame it got; names the frames seen. */
+    static String readTwice(FrameConsumer consumer) {
+        StringBuilder seen = new StringBuilder();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Frame frame = consumer.tryRead();
+            if (frame != null) {
+                seen.append(seen.length() == 0 ? "" : " ").append(name(frame.buffer()));
+                frame.release();
+            }
+        }
+        return seen.length() == 0 ? "none" : seen.toString();
+    }
+
     /** Frames read one at a time with {@link FrameConsumer#tryRead()} (two attempts). */
     @JCStressTest
     @Outcome(id = "none", expect = ACCEPTABLE, desc = "both reads came before the first commit")
@@ -75,15 +88,7 @@ public class FramesArriveWhole {
 
         @Actor
         public void consumer(L_Result r) {
-            StringBuilder seen = new StringBuilder();
-            for (int attempt = 0; attempt < 2; attempt++) {
-                Frame frame = consumer.tryRead();
-                if (frame != null) {
-                    seen.append(seen.length() == 0 ? "" : " ").append(name(frame.buffer()));
-                    frame.release();
-                }
-            }
-            r.r1 = seen.length() == 0 ? "none" : seen.toString();
+            r.r1 = Litmus.observe(() -> readTwice(consumer));
         }
     }
 
@@ -111,9 +116,11 @@ public class FramesArriveWhole {
 
         @Actor
         public void consumer(L_Result r) {
-            StringBuilder seen = new StringBuilder();
-            consumer.drain(frame -> seen.append(seen.length() == 0 ? "" : " ").append(name(frame)), 4);
-            r.r1 = seen.length() == 0 ? "none" : seen.toString();
+            r.r1 = Litmus.observe(() -> {
+                StringBuilder seen = new StringBuilder();
+                consumer.drain(frame -> seen.append(seen.length() == 0 ? "" : " ").append(name(frame)), 4);
+                return seen.length() == 0 ? "none" : seen.toString();
+            });
         }
     }
 
@@ -141,15 +148,7 @@ public class FramesArriveWhole {
 
         @Actor
         public void consumer(L_Result r) {
-            StringBuilder seen = new StringBuilder();
-            for (int attempt = 0; attempt < 2; attempt++) {
-                Frame frame = consumer.tryRead();
-                if (frame != null) {
-                    seen.append(seen.length() == 0 ? "" : " ").append(name(frame.buffer()));
-                    frame.release();
-                }
-            }
-            r.r1 = seen.length() == 0 ? "none" : seen.toString();
+            r.r1 = Litmus.observe(() -> readTwice(consumer));
         }
     }
 }

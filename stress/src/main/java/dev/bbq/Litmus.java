@@ -73,8 +73,21 @@ final class Litmus {
         return n + (intact ? " intact" : " corrupt");
     }
 
-    /** The number of bytes a {@link #check} result names. */
-    static int count(String checked) {
-        return Integer.parseInt(checked.substring(0, checked.indexOf(' ')));
+    /** What a consumer saw, as an outcome name. */
+    interface Observation {
+        String see();
+    }
+
+    /**
+     * Runs {@code observation} and returns its outcome, or {@code "threw X"} if it throws: a broken
+     * state machine can hand out a region that does not exist, and the outcome should say so rather
+     * than end the jcstress run with an error.
+     */
+    static String observe(Observation observation) {
+        try {
+            return observation.see();
+        } catch (RuntimeException | AssertionError e) {
+            return "threw " + e.getClass().getSimpleName();
+        }
     }
 }

@@ -11,6 +11,10 @@ final class Reads {
      * {@code n} bytes in order, {@code "n corrupt"} if any byte was wrong.
      */
     static String upTo(Consumer consumer, int attempts, int first) {
+        return Litmus.observe(() -> readUpTo(consumer, attempts, first));
+    }
+
+    private static String readUpTo(Consumer consumer, int attempts, int first) {
         int total = 0;
         boolean intact = true;
         for (int a = 0; a < attempts; a++) {

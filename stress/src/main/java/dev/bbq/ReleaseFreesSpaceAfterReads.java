@@ -45,9 +45,12 @@ public class ReleaseFreesSpaceAfterReads {
 
     @Actor
     public void consumer(LL_Result r) {
-        ReadGrant grant = consumer.tryRead();
-        r.r1 = Litmus.check(grant.buffer(), 0);
-        grant.release(grant.length());
+        r.r1 = Litmus.observe(() -> {
+            ReadGrant grant = consumer.tryRead();
+            String seen = Litmus.check(grant.buffer(), 0);
+            grant.release(grant.length());
+            return seen;
+        });
     }
 
     @Actor

@@ -68,11 +68,13 @@ public class SplitReadAcrossWrap {
 
     @Actor
     public void consumer(LL_Result r) {
-        SplitReadGrant grant = consumer.trySplitRead(); // never null: [8, 12) is committed
-        String first = Litmus.check(grant.first(), 8);
-        String second = Litmus.check(grant.second(), 12);
-        boolean intact = first.endsWith("intact") && second.endsWith("intact");
-        r.r1 = grant.length() + (intact ? " intact" : " corrupt");
-        grant.release(grant.length());
+        r.r1 = Litmus.observe(() -> {
+            SplitReadGrant grant = consumer.trySplitRead(); // never null: [8, 12) is committed
+            String first = Litmus.check(grant.first(), 8);
+            String second = Litmus.check(grant.second(), 12);
+            boolean intact = first.endsWith("intact") && second.endsWith("intact");
+            grant.release(grant.length());
+            return grant.length() + (intact ? " intact" : " corrupt");
+        });
     }
 }

@@ -107,8 +107,8 @@ public final class BrokenVariants {
             new Variant("empty-wrap-write-first", "R8",
                     "the drained-ring handshake stores write = 0 before last = p", true,
                     "DrainedRingHandshake",
-                    List.of(new Edit(RING, "                control.setRelease(LAST, w); // R3: before write\n",
-                            "                // BROKEN: R8, the watermark is stored after write below\n"),
+                    List.of(new Edit(RING, "            control.setRelease(LAST, w); // R3: before write\n",
+                            "            // BROKEN: R8, the watermark is stored after write below\n"),
                             new Edit(RING, "        control.setRelease(WRITE, 0); // R3\n",
                                     "        control.setRelease(WRITE, 0);\n        control.setRelease(LAST, pLast); // BROKEN: R8/R3\n"))),
             new Variant("no-second-look-before-parking", "R9",
@@ -233,7 +233,7 @@ public final class BrokenVariants {
             Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
             sources.add(file.toString());
         }
-        String classPath = System.getProperty("java.class.path");
+        String classPath = absoluteClassPath();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> javacArgs = new ArrayList<>(List.of("--release", "11", "-nowarn", "-proc:none", "-implicit:none",
                 "-cp", classPath, "-sourcepath", "", "-d", classes.toString()));
@@ -299,6 +299,15 @@ public final class BrokenVariants {
             count++;
         }
         return count;
+    }
+
+    /** This JVM's class path with absolute entries: the variants run in their own directories. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            entries.add(Paths.get(entry).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String java() {
