@@ -4,6 +4,7 @@ import dev.bbq.BBQueue;
 import dev.bbq.FrameConsumer;
 import dev.bbq.FrameHandler;
 import dev.bbq.FrameProducer;
+import dev.bbq.WaitStrategy;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -82,7 +83,9 @@ public final class Ipc {
         Path file = dir.resolve("bbq-ipc-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
             if (kind.equals("bbq-in-process")) {
-                BBQueue queue = BBQueue.allocateDirect(CAPACITY);
+                // The wait strategy a mapped queue has (backoff, no signals), so the two differ only
+                // in where the queue lives, not in the blocking strategy's R9 fence per commit.
+                BBQueue queue = BBQueue.builder().capacity(CAPACITY).direct().waitStrategy(WaitStrategy.backoff()).build();
                 FrameConsumer consumer = queue.frameConsumer();
                 long[] nanos = new long[1];
                 Thread thread = new Thread(() -> nanos[0] = consumeFrames(consumer, size, messages));
@@ -120,16 +123,21 @@ public final class Ipc {
         }
     }
 
-    private static Process startChild(String kind, Path file, int size, long messages) throws IOException {
+    private static Process startChild(String kind, Path file, int size, long messages)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true",
                 "-cp", System.getProperty("java.class.path"), Ipc.class.getName(), "consume", kind, file.toString(),
                 Integer.toString(size), Long.toString(messages)));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        String ready = out.readLine();
-        if (!"READY".equals(ready)) {
-            throw new IllegalStateException("consumer did not start: " + ready);
+        // Skip what an agent (a profiler from JAVA_TOOL_OPTIONS) may print first.
+        String ready;
+        do {
+            ready = out.readLine();
+        } while (ready != null && !ready.equals("READY"));
+        if (ready == null) {
+            throw new IllegalStateException("consumer did not start (exit " + child.waitFor() + ")");
         }
         return child;
     }
