@@ -38,8 +38,8 @@ import java.util.TreeMap;
  * result, a Markdown report and PNG charts.
  *
  * <pre>
- *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 5 minutes
- *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 50 minutes
+ *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 3 minutes
+ *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 40 minutes on 2 cores
  * </pre>
  *
  * {@code --jvm} runs the benchmark forks on another JDK (by default, the one running the report).
