@@ -25,11 +25,13 @@ final class ParkingWaiter extends ParkingWaiterPad1 implements Waiter {
         thread = Thread.currentThread(); // R9: register ...
         VarHandle.fullFence(); // ... before looking again (pairs with the publisher's fence)
         try {
+            Chaos.pause(); // a publisher may run its whole R9 step here
             // ... then look once more (volatile loads): a publication that missed our flag shows here.
             if (consumerSide ? ring.producerMovedSinceConsumerLooked() : ring.consumerMovedSinceProducerLooked()) {
                 return;
             }
             long nanos = ring.signals ? maxNanos : Math.min(maxNanos, UNSIGNALLED_PARK_NANOS);
+            Chaos.pause(); // an unpark that lands here must still end the park (LockSupport's permit)
             if (nanos == Long.MAX_VALUE) {
                 LockSupport.park(this);
             } else if (nanos > 0) {

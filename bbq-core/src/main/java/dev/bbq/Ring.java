@@ -352,6 +352,7 @@ final class Ring extends RingPad2 {
     /** R9: after the publication, a full fence, then the waiter flag. Nothing when nobody can wait. */
     private void signalConsumer() {
         if (signals) {
+            Chaos.pause(); // between the publication and the waiter-flag load (R9)
             VarHandle.fullFence(); // R9: the publication before the waiter-flag load
             consumerWaiter.wake();
         }
@@ -474,6 +475,7 @@ final class Ring extends RingPad2 {
     private void publishRead(int newRead) {
         control.setRelease(READ, newRead); // R4
         if (signals) {
+            Chaos.pause(); // between the publication and the waiter-flag load (R9)
             VarHandle.fullFence(); // R9: the publication before the waiter-flag load
             producerWaiter.wake();
         }
@@ -488,6 +490,7 @@ final class Ring extends RingPad2 {
         if (!pClosed) {
             pClosed = true;
             control.setRelease(PRODUCER_CLOSED, 1); // R10: after every commit
+            Chaos.pause(); // between the two closed flags (R10)
             consumerWaiter.peerClosed = true; // R10, for this process's consumer
             VarHandle.fullFence(); // R9
             consumerWaiter.wake();
@@ -500,6 +503,7 @@ final class Ring extends RingPad2 {
         if (!cClosed) {
             cClosed = true;
             control.setRelease(CONSUMER_CLOSED, 1); // R10
+            Chaos.pause(); // between the two closed flags (R10)
             producerWaiter.peerClosed = true; // R10, for this process's producer
             VarHandle.fullFence(); // R9
             producerWaiter.wake();
