@@ -29,6 +29,9 @@ import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -50,14 +53,25 @@ public enum Candidate {
     BBQ_FRAMED_GRANT {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, true);
+            return new BbqFramed(workload, budget, mode, true, false);
         }
     },
     /** bbq framed, copying: tryWrite; drain. */
     BBQ_FRAMED_WRITE {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, false);
+            return new BbqFramed(workload, budget, mode, false, false);
+        }
+    },
+    /**
+     * bbq framed, copying, as {@link #BBQ_FRAMED_WRITE} but over a queue file mapped from
+     * {@code /dev/shm} (both halves in this process; a mapped queue always waits with backoff):
+     * what the mapped home of the control words and data costs, apart from a second process.
+     */
+    BBQ_FRAMED_MAPPED {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new BbqFramed(workload, budget, mode, false, true);
         }
     },
     /** Agrona OneToOneRingBuffer, zero-copy: tryClaim, putBytes, commit; read. */
@@ -197,9 +211,25 @@ public enum Candidate {
         private Checker checker;
         private final FrameHandler handler = frame -> checker.check(frame, frame.position(), frame.remaining());
 
-        BbqFramed(Workload workload, int budget, Mode mode, boolean zeroCopy) {
-            BBQueue queue = BBQueue.builder().capacity(budget).direct()
-                    .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
+        /** The queue file of a mapped candidate, deleted at close; null otherwise. */
+        private final Path file;
+
+        BbqFramed(Workload workload, int budget, Mode mode, boolean zeroCopy, boolean mapped) {
+            BBQueue queue;
+            if (mapped) {
+                Path dir = Files.isDirectory(Paths.get("/dev/shm")) ? Paths.get("/dev/shm")
+                        : Paths.get(System.getProperty("java.io.tmpdir"));
+                file = dir.resolve("bbq-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                try {
+                    queue = BBQueue.createMapped(file, budget);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else {
+                file = null;
+                queue = BBQueue.builder().capacity(budget).direct()
+                        .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
+            }
             this.producer = queue.frameProducer();
             this.consumer = queue.frameConsumer();
             this.source = Bytes.source(workload.maxSize());
@@ -244,6 +274,13 @@ public enum Candidate {
 
         @Override
         public void close() {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file); // the mapping lives on until it is collected
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
     }
 

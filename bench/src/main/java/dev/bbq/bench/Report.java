@@ -96,8 +96,8 @@ public final class Report {
             latency(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "AGRONA_WRITE", "AGRONA_CLAIM"},
                     new String[] {"SPIN", "PARK"});
             bulk();
-            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "AGRONA_CLAIM", "AGRONA_WRITE",
-                "JCTOOLS_POOLED", "DISRUPTOR", "ABQ"}, new String[] {"FIXED_64", "BIMODAL_48_1K"});
+            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "BBQ_FRAMED_MAPPED", "AGRONA_CLAIM",
+                "AGRONA_WRITE", "JCTOOLS_POOLED", "DISRUPTOR", "ABQ"}, new String[] {"FIXED_64", "BIMODAL_48_1K"});
         }
         writeOutputs((System.nanoTime() - start) / 1e9);
     }
