@@ -31,7 +31,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -217,9 +216,7 @@ public enum Candidate {
         BbqFramed(Workload workload, int budget, Mode mode, boolean zeroCopy, boolean mapped) {
             BBQueue queue;
             if (mapped) {
-                Path dir = Files.isDirectory(Paths.get("/dev/shm")) ? Paths.get("/dev/shm")
-                        : Paths.get(System.getProperty("java.io.tmpdir"));
-                file = dir.resolve("bbq-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                file = Ipc.newQueueFile("bbq-bench-");
                 try {
                     queue = BBQueue.createMapped(file, budget);
                 } catch (IOException e) {

@@ -50,14 +50,13 @@ public final class Ipc {
         }
         long messages = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path dir = Files.isDirectory(Paths.get("/dev/shm")) ? Paths.get("/dev/shm") : Paths.get(System.getProperty("java.io.tmpdir"));
         System.out.printf(Locale.ROOT, "%-15s %5s %12s %12s %10s%n", "kind", "size", "Mmsg/s", "MiB/s", "vs in-proc");
         for (int size : new int[] {64, 256}) {
             double inProcess = 0;
             for (String kind : KINDS) {
                 double[] rates = new double[runs];
                 for (int run = 0; run < runs; run++) {
-                    rates[run] = once(kind, dir, size, messages);
+                    rates[run] = once(kind, size, messages);
                 }
                 Arrays.sort(rates);
                 double median = rates[runs / 2];
@@ -79,8 +78,8 @@ public final class Ipc {
     }
 
     /** One run; returns delivered messages per second. */
-    private static double once(String kind, Path dir, int size, long messages) throws Exception {
-        Path file = dir.resolve("bbq-ipc-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    private static double once(String kind, int size, long messages) throws Exception {
+        Path file = newQueueFile("bbq-ipc-");
         try {
             if (kind.equals("bbq-in-process")) {
                 // The wait strategy a mapped queue has (backoff, no signals), so the two differ only
@@ -121,6 +120,13 @@ public final class Ipc {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** A fresh queue file name under /dev/shm (memory, not disk) when it exists, else the temp directory. */
+    static Path newQueueFile(String prefix) {
+        Path shm = Paths.get("/dev/shm");
+        Path dir = Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir"));
+        return dir.resolve(prefix + ProcessHandle.current().pid() + "-" + System.nanoTime());
     }
 
     private static Process startChild(String kind, Path file, int size, long messages)
