@@ -89,6 +89,52 @@ public final class Consumer implements AutoCloseable {
         return read(Waiting.FOREVER, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * As {@link #tryRead()}, into a grant object the caller keeps and reuses, so that no call
+     * allocates (see {@link ReusableReadGrant}).
+     *
+     * @param grant receives the grant; it must hold no open grant
+     * @return whether {@code grant} now holds committed bytes
+     * @throws IllegalStateException if a read grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public boolean tryRead(ReusableReadGrant grant) {
+        ReusableReadGrant.checkFree(grant);
+        int length = read(false);
+        if (length == 0) {
+            return false;
+        }
+        grant.open(ring, ring.cStart, length, false);
+        return true;
+    }
+
+    /**
+     * As {@link #tryRead(ReusableReadGrant)}, waiting up to {@code timeout} for data
+     * ({@code Long.MAX_VALUE} waits as long as it takes).
+     *
+     * @param grant receives the grant; it must hold no open grant
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return whether {@code grant} now holds committed bytes; {@code false} if the time ran out or
+     *         the stream has ended ({@link #isClosed()} tells them apart)
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a read grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public boolean read(ReusableReadGrant grant, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        ReusableReadGrant.checkFree(grant);
+        int length = read(false);
+        if (length == 0 && Waiting.data(ring, nanos, false)) {
+            length = read(false);
+        }
+        if (length == 0) {
+            return false;
+        }
+        grant.open(ring, ring.cStart, length, false);
+        return true;
+    }
+
     private int read(boolean all) {
         ring.checkNoReadGrant();
         int length = ring.readable(ring.cRead, all);

@@ -81,14 +81,9 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte get(int index) {
-        return get(ring, id, start + width, length, index);
+        return GrantBytes.get(ring, id, start + width, length, index);
     }
 
-    private static byte get(Ring ring, long id, int first, int length, int index) {
-        ring.checkReadGrant(id);
-        java.util.Objects.checkIndex(index, length);
-        return ring.data.get(first + index);
-    }
 
     /**
      * Copies {@code len} granted bytes from {@code index} into {@code dst} at {@code off}, without
@@ -102,15 +97,9 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void get(int index, byte[] dst, int off, int len) {
-        get(ring, id, start + width, length, index, dst, off, len);
+        GrantBytes.get(ring, id, start + width, length, index, dst, off, len);
     }
 
-    private static void get(Ring ring, long id, int first, int length, int index, byte[] dst, int off, int len) {
-        ring.checkReadGrant(id);
-        java.util.Objects.checkFromIndexSize(off, len, dst.length);
-        java.util.Objects.checkFromIndexSize(index, len, length);
-        ring.getBytes(first + index, dst, off, len);
-    }
 
     /**
      * Frees the frame and ends this grant.

@@ -81,6 +81,53 @@ public final class FrameConsumer implements AutoCloseable {
         return read(Waiting.FOREVER, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * As {@link #tryRead()}, into a grant object the caller keeps and reuses, so that no call
+     * allocates (see {@link ReusableReadGrant}); it holds one frame, released whole.
+     *
+     * @param frame receives the oldest frame; it must hold no open grant
+     * @return whether {@code frame} now holds a frame
+     * @throws IllegalStateException if a frame is already held, {@code frame} holds one, or the
+     *         frame header found in the ring is corrupt (the queue is left unchanged)
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public boolean tryRead(ReusableReadGrant frame) {
+        ReusableReadGrant.checkFree(frame);
+        return hand(next(), frame);
+    }
+
+    /**
+     * As {@link #tryRead(ReusableReadGrant)}, waiting up to {@code timeout} for a frame
+     * ({@code Long.MAX_VALUE} waits as long as it takes).
+     *
+     * @param frame receives the oldest frame; it must hold no open grant
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return whether {@code frame} now holds a frame; {@code false} if the time ran out or the
+     *         stream has ended ({@link #isClosed()} tells them apart)
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalStateException if a frame is already held, {@code frame} holds one, or a frame
+     *         header is corrupt
+     * @throws QueueClosedException if this consumer has closed
+     */
+    public boolean read(ReusableReadGrant frame, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        ReusableReadGrant.checkFree(frame);
+        long header = next();
+        if (header == 0 && Waiting.data(ring, nanos, true)) {
+            header = next();
+        }
+        return hand(header, frame);
+    }
+
+    private boolean hand(long header, ReusableReadGrant frame) {
+        if (header == 0) {
+            return false;
+        }
+        frame.open(ring, ring.cStart + (int) (header >>> 32), (int) header, true);
+        return true;
+    }
+
     /** The next frame's header as FrameHeader.decode returns it (never 0: width >= 1), or 0 if none. */
     private long next() {
         ring.checkNoReadGrant();

@@ -98,6 +98,57 @@ public final class FrameProducer implements AutoCloseable {
         return grant(maxLength, Waiting.FOREVER, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * As {@link #tryGrant(int)}, into a grant object the caller keeps and reuses, so that no call
+     * allocates (see {@link ReusableWriteGrant}); its {@code commit(length)} publishes one frame.
+     *
+     * @param maxLength the most bytes the frame will hold, {@code 0 <= maxLength <= maxFrameLength()}
+     * @param grant receives the grant; it must hold no open grant
+     * @return whether {@code grant} now holds room for the frame
+     * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #maxFrameLength()}
+     * @throws IllegalStateException if a frame grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if either side has closed
+     */
+    public boolean tryGrant(int maxLength, ReusableWriteGrant grant) {
+        ReusableWriteGrant.checkFree(grant);
+        int start = tryStart(maxLength);
+        if (start < 0) {
+            return false;
+        }
+        grant.open(ring, start, FrameHeader.width(maxLength), maxLength);
+        return true;
+    }
+
+    /**
+     * As {@link #tryGrant(int, ReusableWriteGrant)}, waiting up to {@code timeout} for the room
+     * ({@code Long.MAX_VALUE} waits as long as it takes).
+     *
+     * @param maxLength the most bytes the frame will hold, {@code 0 <= maxLength <= maxFrameLength()}
+     * @param grant receives the grant; it must hold no open grant
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return whether {@code grant} now holds room for the frame; {@code false} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #maxFrameLength()}
+     * @throws IllegalStateException if a frame grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public boolean grant(int maxLength, ReusableWriteGrant grant, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        ReusableWriteGrant.checkFree(grant);
+        int width = FrameHeader.width(maxLength);
+        int start = tryStart(maxLength);
+        if (start < 0) {
+            start = Waiting.grantExact(ring, width + maxLength, nanos);
+        }
+        if (start < 0) {
+            return false;
+        }
+        grant.open(ring, start, width, maxLength);
+        return true;
+    }
+
     private int tryStart(int maxLength) {
         checkCanGrant(maxLength);
         if (!ring.grantExact(FrameHeader.width(maxLength) + maxLength)) {

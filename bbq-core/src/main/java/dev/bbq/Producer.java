@@ -97,6 +97,56 @@ public final class Producer implements AutoCloseable {
         return grantExact(n, Waiting.FOREVER, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * As {@link #tryGrantExact(int)}, into a grant object the caller keeps and reuses, so that no
+     * call allocates (see {@link ReusableWriteGrant}).
+     *
+     * @param n the number of bytes, {@code 1 <= n <= capacity()}
+     * @param grant receives the grant; it must hold no open grant
+     * @return whether {@code grant} now holds an open grant of exactly {@code n} bytes
+     * @throws IllegalArgumentException if {@code n < 1} or {@code n > capacity()}
+     * @throws IllegalStateException if a write grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if either side has closed
+     */
+    public boolean tryGrantExact(int n, ReusableWriteGrant grant) {
+        ReusableWriteGrant.checkFree(grant);
+        int start = tryStartExact(n);
+        if (start < 0) {
+            return false;
+        }
+        grant.open(ring, start, 0, n);
+        return true;
+    }
+
+    /**
+     * As {@link #tryGrantExact(int, ReusableWriteGrant)}, waiting up to {@code timeout} for the room
+     * ({@code Long.MAX_VALUE} waits as long as it takes).
+     *
+     * @param n the number of bytes, {@code 1 <= n <= capacity()}
+     * @param grant receives the grant; it must hold no open grant
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return whether {@code grant} now holds an open grant; {@code false} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code n < 1} or {@code n > capacity()}
+     * @throws IllegalStateException if a write grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public boolean grantExact(int n, ReusableWriteGrant grant, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        ReusableWriteGrant.checkFree(grant);
+        int start = tryStartExact(n);
+        if (start < 0) {
+            start = Waiting.grantExact(ring, n, nanos);
+        }
+        if (start < 0) {
+            return false;
+        }
+        grant.open(ring, start, 0, n);
+        return true;
+    }
+
     private int tryStartExact(int n) {
         ring.checkNoWriteGrant();
         if (n < 1 || n > ring.capacity) {
@@ -164,6 +214,56 @@ public final class Producer implements AutoCloseable {
      */
     public WriteGrant grantMax(int max) throws InterruptedException {
         return grantMax(max, Waiting.FOREVER, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * As {@link #tryGrantMax(int)}, into a grant object the caller keeps and reuses, so that no call
+     * allocates (see {@link ReusableWriteGrant}).
+     *
+     * @param max the most bytes wanted, at least 1 (larger than {@code capacity()} is allowed)
+     * @param grant receives the grant; it must hold no open grant
+     * @return whether {@code grant} now holds an open grant of between 1 and {@code max} bytes
+     * @throws IllegalArgumentException if {@code max < 1}
+     * @throws IllegalStateException if a write grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if either side has closed
+     */
+    public boolean tryGrantMax(int max, ReusableWriteGrant grant) {
+        ReusableWriteGrant.checkFree(grant);
+        int n = tryLengthMax(max);
+        if (n == 0) {
+            return false;
+        }
+        grant.open(ring, ring.pGrantStart, 0, n);
+        return true;
+    }
+
+    /**
+     * As {@link #tryGrantMax(int, ReusableWriteGrant)}, waiting up to {@code timeout} for some room
+     * ({@code Long.MAX_VALUE} waits as long as it takes).
+     *
+     * @param max the most bytes wanted, at least 1
+     * @param grant receives the grant; it must hold no open grant
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return whether {@code grant} now holds an open grant; {@code false} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code max < 1}
+     * @throws IllegalStateException if a write grant is already open, or {@code grant} holds one
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public boolean grantMax(int max, ReusableWriteGrant grant, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        ReusableWriteGrant.checkFree(grant);
+        int n = tryLengthMax(max);
+        if (n == 0) {
+            n = Waiting.grantMax(ring, max, nanos);
+        }
+        if (n == 0) {
+            return false;
+        }
+        grant.open(ring, ring.pGrantStart, 0, n);
+        return true;
     }
 
     private int tryLengthMax(int max) {

@@ -103,15 +103,9 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void put(int index, byte[] src, int off, int len) {
-        put(ring, id, start, length, index, src, off, len);
+        GrantBytes.put(ring, id, start, length, index, src, off, len);
     }
 
-    private static void put(Ring ring, long id, int first, int length, int index, byte[] src, int off, int len) {
-        ring.checkWriteGrant(id);
-        java.util.Objects.checkFromIndexSize(off, len, src.length);
-        java.util.Objects.checkFromIndexSize(index, len, length);
-        ring.putBytes(first + index, src, off, len);
-    }
 
     /**
      * Publishes the first {@code used} bytes to the consumer and ends the grant; the remaining

@@ -102,7 +102,11 @@ final class AllocationFreeLoops {
         FRAMED_VIEW_FREE_POLLING("framed-view-free-polling",
                 "framed-view-free, plus a FrameConsumer.tryRead on the empty ring (null) in every cycle", 25, 40, FRAME_BULK),
         FRAMED_POLLING_COPY_DRAIN("framed-polling-copy-drain",
-                "framed-copy-drain, plus an empty drain and a refused tryWrite in every cycle");
+                "framed-copy-drain, plus an empty drain and a refused tryWrite in every cycle"),
+        RAW_REUSABLE("raw-reusable", "Producer.tryGrantExact and Consumer.tryRead into reusable grants, put/get,"
+                + " plus a refused grant and a read of the empty ring (false) in every cycle"),
+        FRAMED_REUSABLE("framed-reusable", "FrameProducer.tryGrant and FrameConsumer.tryRead into reusable grants,"
+                + " buffer()/get, plus a refused grant and a read of the empty ring (false) in every cycle");
 
         final String id;
         final String calls;
@@ -355,6 +359,10 @@ final class AllocationFreeLoops {
                 return new FramedTryWithResources(BBQueue.allocate(4093));
             case FRAMED_POLLING_COPY_DRAIN:
                 return new FramedPollingCopyDrain(BBQueue.allocate(4093));
+            case RAW_REUSABLE:
+                return new RawReusable(BBQueue.allocate(4093));
+            case FRAMED_REUSABLE:
+                return new FramedReusable(BBQueue.allocateDirect(4093));
             default:
                 throw new AssertionError(loop);
         }
@@ -1031,6 +1039,115 @@ final class AllocationFreeLoops {
                 grant.put(0, out, 0, 16);
                 grant.commit(16);
                 Frame frame = consumer.tryRead();
+                frame.get(0, in, 0, 16);
+                sum += inView.getLong(0) + inView.getLong(8);
+                frame.release();
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * The shapes that allocate with one-shot grants (a call site that also sees "nothing", bulk
+     * accessors), with reusable grants instead: there is no object to merge with null.
+     */
+    private static final class RawReusable implements Cycle {
+        private final Producer producer;
+        private final Consumer consumer;
+        private final ReusableWriteGrant grant = new ReusableWriteGrant();
+        private final ReusableReadGrant read = new ReusableReadGrant();
+        private final byte[] out = new byte[16];
+        private final byte[] in = new byte[16];
+        private final ByteBuffer outView = ByteBuffer.wrap(out);
+        private final ByteBuffer inView = ByteBuffer.wrap(in);
+
+        RawReusable(BBQueue queue) {
+            producer = queue.producer();
+            consumer = queue.consumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return reusableRound(producer, consumer, grant, read, out, outView, in, inView, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long reusableRound(Producer producer, Consumer consumer, ReusableWriteGrant grant,
+                                          ReusableReadGrant read, byte[] out, ByteBuffer outView, byte[] in,
+                                          ByteBuffer inView, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                if (consumer.tryRead(read)) {
+                    throw new AssertionError("the ring is empty");
+                }
+                outView.putLong(0, i);
+                outView.putLong(8, ~i);
+                if (!producer.tryGrantExact(16 + (i & 15), grant)) {
+                    throw new AssertionError("the ring is empty, so a small grant fits");
+                }
+                grant.put(0, out, 0, 16);
+                grant.commit(16);
+                if (producer.tryGrantExact(producer.capacity(), grant)) {
+                    throw new AssertionError("a ring holding bytes has no room for its capacity");
+                }
+                if (!consumer.tryRead(read)) {
+                    throw new AssertionError("16 bytes were committed");
+                }
+                read.get(0, in, 0, 16);
+                sum += inView.getLong(0) + inView.getLong(8);
+                read.release();
+            }
+            return sum;
+        }
+    }
+
+    private static final class FramedReusable implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final ReusableWriteGrant grant = new ReusableWriteGrant();
+        private final ReusableReadGrant frame = new ReusableReadGrant();
+        private final byte[] in = new byte[16];
+        private final ByteBuffer inView = ByteBuffer.wrap(in);
+
+        FramedReusable(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            return reusableRound(producer, consumer, grant, frame, in, inView, n);
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static long reusableRound(FrameProducer producer, FrameConsumer consumer, ReusableWriteGrant grant,
+                                          ReusableReadGrant frame, byte[] in, ByteBuffer inView, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                if (consumer.tryRead(frame)) {
+                    throw new AssertionError("the ring is empty");
+                }
+                if (!producer.tryGrant(16 + (i & 15), grant)) {
+                    throw new AssertionError("the ring is empty, so a small frame fits");
+                }
+                ByteBuffer out = grant.buffer();
+                out.putLong(0, i);
+                out.putLong(8, ~i);
+                grant.commit(16);
+                if (producer.tryGrant(producer.maxFrameLength(), grant)) {
+                    throw new AssertionError("a ring holding a frame has no room for the largest frame");
+                }
+                if (!consumer.tryRead(frame)) {
+                    throw new AssertionError("a frame was committed");
+                }
                 frame.get(0, in, 0, 16);
                 sum += inView.getLong(0) + inView.getLong(8);
                 frame.release();

@@ -1,0 +1,217 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A read grant that the caller owns and the consumer fills in again on every read, so that reading
+ * allocates nothing on any JDK and in any loop shape. Pass one to
+ * {@link Consumer#tryRead(ReusableReadGrant)} or {@link FrameConsumer#tryRead(ReusableReadGrant)}
+ * (or their blocking forms); they return whether something was granted, and when it was, this object
+ * holds it until {@link #release()} or {@link #close()}.
+ *
+ * <pre>{@code
+ * ReusableReadGrant frame = new ReusableReadGrant();     // once, next to the consumer loop
+ * while (running) {
+ *     if (consumer.tryRead(frame)) {                       // a FrameConsumer: one frame
+ *         frame.get(0, record, 0, frame.length());         // or frame.buffer(), frame.array()
+ *         frame.release();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A grant held here has the rules of {@link ReadGrant} (raw bytes: {@code release(n)} frees the
+ * first {@code n} and keeps the rest) or of {@link Frame} (a frame is released whole); {@link #close()}
+ * without a release keeps everything in the queue. Once released or closed, every method but
+ * {@link #isOpen()} and {@link #length()} throws {@link IllegalStateException} until the object is
+ * read into again.
+ *
+ * <p>An instance is not thread-safe: use it on the consumer's thread. It may move between queues,
+ * but only while it holds no open grant.
+ */
+public final class ReusableReadGrant implements AutoCloseable {
+    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
+    private static final long ENDED = Long.MIN_VALUE;
+
+    private Ring ring;
+    private long id = ENDED;
+    /** Where the granted bytes (a frame's payload) start in the ring. */
+    private int start;
+    /** Bytes granted: the region's length, or the frame's length. */
+    private int length;
+    /** Whether this holds a frame, which is released whole. */
+    private boolean frame;
+
+    /** A reusable read grant that holds nothing yet. */
+    public ReusableReadGrant() {
+    }
+
+    /** Called by a consumer before reading into this object: it must hold no open grant. */
+    static ReusableReadGrant checkFree(ReusableReadGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        if (grant.isOpen()) {
+            throw new IllegalStateException("this reusable read grant is still open: release or close it first");
+        }
+        return grant;
+    }
+
+    /** Called by a consumer once its ring has opened a read grant of {@code length} bytes at {@code start}. */
+    void open(Ring ring, int start, int length, boolean frame) {
+        this.ring = ring;
+        this.id = ring.cOpenGrant;
+        this.start = start;
+        this.length = length;
+        this.frame = frame;
+    }
+
+    /**
+     * Whether this object holds an open grant: read into and not yet released or closed.
+     *
+     * @return {@code true} while a grant is open
+     */
+    public boolean isOpen() {
+        return id != ENDED && ring.cOpenGrant == id;
+    }
+
+    /**
+     * The bytes granted: the region's or the frame's length. It keeps its value after the grant
+     * ends, and is 0 before the first read.
+     *
+     * @return the length of the last grant made into this object
+     */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * A new view of the granted bytes: position 0, limit and capacity equal to {@link #length()}.
+     * Each call returns a new view, which C2 can keep off the heap when it does not escape the
+     * caller's compiled code; {@link #get(int)} and {@link #array()} need no view at all.
+     *
+     * @return a view of the granted bytes
+     * @throws IllegalStateException if no grant is open
+     */
+    public ByteBuffer buffer() {
+        checkReadGrant();
+        return ring.consumerSlice(start, length);
+    }
+
+    /**
+     * Whether the granted bytes live in a {@code byte[]} (a heap queue); see {@link #array()}.
+     *
+     * @return {@code true} for a heap queue
+     * @throws IllegalStateException if no grant is open
+     */
+    public boolean hasArray() {
+        checkReadGrant();
+        return ring.data.hasArray();
+    }
+
+    /**
+     * The ring's backing array (the whole ring: read only {@code [arrayOffset(), arrayOffset() + length())}).
+     *
+     * @return the backing array
+     * @throws UnsupportedOperationException if the ring is direct memory
+     * @throws IllegalStateException if no grant is open
+     */
+    public byte[] array() {
+        checkReadGrant();
+        return ring.array();
+    }
+
+    /**
+     * @return where the first granted byte is in {@link #array()}
+     * @throws IllegalStateException if no grant is open
+     */
+    public int arrayOffset() {
+        checkReadGrant();
+        return ring.arrayOffset(start);
+    }
+
+    /**
+     * The byte at {@code index}.
+     *
+     * @param index where in the grant, 0 to {@code length() - 1}
+     * @return the byte
+     * @throws IndexOutOfBoundsException if {@code index} is outside the grant
+     * @throws IllegalStateException if no grant is open
+     */
+    public byte get(int index) {
+        checkReadGrant();
+        return GrantBytes.get(ring, id, start, length, index);
+    }
+
+    /**
+     * Copies {@code len} granted bytes from {@code index} into {@code dst} at {@code off}.
+     *
+     * @param index where in the grant
+     * @param dst the destination
+     * @param off where to put them in {@code dst}
+     * @param len how many
+     * @throws IndexOutOfBoundsException if a range is outside {@code dst} or outside the grant
+     * @throws IllegalStateException if no grant is open
+     */
+    public void get(int index, byte[] dst, int off, int len) {
+        checkReadGrant();
+        GrantBytes.get(ring, id, start, length, index, dst, off, len);
+    }
+
+    /**
+     * Frees everything granted (the whole region, or the frame) and ends the grant.
+     *
+     * @throws IllegalStateException if no grant is open
+     */
+    public void release() {
+        release(length);
+    }
+
+    /**
+     * Frees the first {@code n} granted bytes and ends the grant; the rest stay in the queue. A frame
+     * is released whole: for a frame {@code n} must be its {@link #length()}.
+     *
+     * @param n how many bytes to free, 0 to {@link #length()}
+     * @throws IllegalArgumentException if {@code n} is negative or above {@link #length()}, or, for a
+     *         frame, not its length; the grant stays open
+     * @throws IllegalStateException if no grant is open
+     */
+    public void release(int n) {
+        checkReadGrant();
+        if (n < 0 || n > length) {
+            throw new IllegalArgumentException("release of " + n + " bytes: the grant holds " + length);
+        }
+        if (frame) {
+            if (n != length) {
+                throw new IllegalArgumentException("release of " + n + " bytes of a " + length
+                        + "-byte frame: a frame is released whole");
+            }
+            ring.releaseTo(start + length, 1);
+        } else if (n > 0) {
+            ring.releaseTo(start + n, 0);
+        }
+        ring.endReadGrant();
+        id = ENDED;
+    }
+
+    /** Ends an open grant without releasing anything; does nothing if none is open. */
+    @Override
+    public void close() {
+        if (id != ENDED) {
+            ring.closeReadGrant(id);
+            id = ENDED;
+        }
+    }
+
+    private void checkReadGrant() {
+        if (id == ENDED) {
+            throw new IllegalStateException(ring == null ? "this reusable read grant has not been read into yet"
+                    : "this reusable read grant holds no open grant: it was released or closed");
+        }
+        ring.checkReadGrant(id);
+    }
+
+    @Override
+    public String toString() {
+        return "ReusableReadGrant[" + (frame ? "frame, " : "") + "length=" + length
+                + (isOpen() ? ", open]" : ", ended]");
+    }
+}

@@ -1,0 +1,199 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A write grant that the caller owns and the producer fills in again on every grant, so that
+ * granting allocates nothing on any JDK and in any loop shape. Pass one to
+ * {@link Producer#tryGrantExact(int, ReusableWriteGrant)}, {@link Producer#tryGrantMax(int, ReusableWriteGrant)}
+ * or {@link FrameProducer#tryGrant(int, ReusableWriteGrant)} (or their blocking forms); they return
+ * whether a grant was made, and when it was, this object holds it until {@link #commit(int)} or
+ * {@link #close()}.
+ *
+ * <pre>{@code
+ * ReusableWriteGrant grant = new ReusableWriteGrant();    // once, next to the driver loop
+ * while (running) {
+ *     if (producer.tryGrantMax(512, grant)) {
+ *         int n = port.readBytes(grant.array(), grant.length(), grant.arrayOffset());
+ *         grant.commit(Math.max(n, 0));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>{@link WriteGrant} and {@link FrameGrant} are fresh objects that C2 removes from the heap only
+ * in some loop shapes (see the user guide, "Allocation"); this class trades that for reuse. A grant
+ * held here has the same rules as theirs: nothing is visible before the commit, a commit of fewer
+ * bytes returns the rest to the free space, a frame commit publishes one frame, and
+ * {@code close()} without a commit publishes nothing. Once committed or closed, every method but
+ * {@link #isOpen()} and {@link #length()} throws {@link IllegalStateException} until the object is
+ * granted into again; the staleness check is per grant, so a copy of an old reference that now
+ * holds a newer grant is that newer grant.
+ *
+ * <p>An instance is not thread-safe: use it on the producer's thread. It may move between queues,
+ * but only while it holds no open grant.
+ */
+public final class ReusableWriteGrant implements AutoCloseable {
+    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
+    private static final long ENDED = Long.MIN_VALUE;
+
+    private Ring ring;
+    private long id = ENDED;
+    /** Where the grant starts in the ring (a frame's header goes here). */
+    private int start;
+    /** A frame's header width, 1 to 5; 0 for raw bytes. */
+    private int width;
+    /** Bytes granted: the room of a raw grant, the largest length of a frame. */
+    private int length;
+
+    /** A reusable write grant that holds nothing yet. */
+    public ReusableWriteGrant() {
+    }
+
+    /** Called by a producer before granting into this object: it must hold no open grant. */
+    static ReusableWriteGrant checkFree(ReusableWriteGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        if (grant.isOpen()) {
+            throw new IllegalStateException("this reusable write grant is still open: commit or close it first");
+        }
+        return grant;
+    }
+
+    /** Called by a producer once its ring has opened a grant of {@code length} bytes at {@code start}. */
+    void open(Ring ring, int start, int width, int length) {
+        this.ring = ring;
+        this.id = ring.pOpenGrant;
+        this.start = start;
+        this.width = width;
+        this.length = length;
+    }
+
+    /**
+     * Whether this object holds an open grant: granted into and not yet committed or closed (also
+     * false once the producer has closed).
+     *
+     * @return {@code true} while a grant is open
+     */
+    public boolean isOpen() {
+        return id != ENDED && ring.pOpenGrant == id;
+    }
+
+    /**
+     * The bytes granted: a raw grant's length, or the largest frame length asked for. It keeps its
+     * value after the grant ends, and is 0 before the first grant.
+     *
+     * @return the length of the last grant made into this object
+     */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * A new view of the granted bytes (for a frame, its payload; the header is outside): position 0,
+     * limit and capacity equal to {@link #length()}. Each call returns a new view, which C2 can keep
+     * off the heap when it does not escape the caller's compiled code; {@link #put} and
+     * {@link #array()} need no view at all.
+     *
+     * @return a view of the granted bytes
+     * @throws IllegalStateException if no grant is open
+     */
+    public ByteBuffer buffer() {
+        checkWriteGrant();
+        return ring.producerSlice(start + width, length);
+    }
+
+    /**
+     * Whether the granted bytes live in a {@code byte[]} (a heap queue); see {@link #array()}.
+     *
+     * @return {@code true} for a heap queue
+     * @throws IllegalStateException if no grant is open
+     */
+    public boolean hasArray() {
+        checkWriteGrant();
+        return ring.data.hasArray();
+    }
+
+    /**
+     * The ring's backing array (the whole ring: write only {@code [arrayOffset(), arrayOffset() + length())}).
+     *
+     * @return the backing array
+     * @throws UnsupportedOperationException if the ring is direct memory
+     * @throws IllegalStateException if no grant is open
+     */
+    public byte[] array() {
+        checkWriteGrant();
+        return ring.array();
+    }
+
+    /**
+     * @return where the first granted byte is in {@link #array()}
+     * @throws IllegalStateException if no grant is open
+     */
+    public int arrayOffset() {
+        checkWriteGrant();
+        return ring.arrayOffset(start + width);
+    }
+
+    /**
+     * Copies {@code len} bytes of {@code src} from {@code off} into the grant at {@code index}.
+     *
+     * @param index where in the grant, 0 to {@code length()}
+     * @param src the bytes
+     * @param off where they start in {@code src}
+     * @param len how many there are
+     * @throws IndexOutOfBoundsException if a range is outside {@code src} or outside the grant
+     * @throws IllegalStateException if no grant is open
+     */
+    public void put(int index, byte[] src, int off, int len) {
+        checkWriteGrant();
+        GrantBytes.put(ring, id, start + width, length, index, src, off, len);
+    }
+
+    /**
+     * Publishes the first {@code used} bytes (of a frame grant: one frame of {@code used} bytes) and
+     * ends the grant; unused room returns to the free space. {@code commit(0)} publishes nothing for
+     * raw bytes and an empty frame for a frame grant, as {@link WriteGrant#commit(int)} and
+     * {@link FrameGrant#commit(int)} do.
+     *
+     * @param used how many bytes to publish, 0 to {@link #length()}
+     * @throws IllegalArgumentException if {@code used} is negative or above {@link #length()}; the
+     *         grant stays open
+     * @throws IllegalStateException if no grant is open
+     */
+    public void commit(int used) {
+        checkWriteGrant();
+        if (used < 0 || used > length) {
+            throw new IllegalArgumentException("commit of " + used + " bytes: the grant holds " + length);
+        }
+        if (width == 0) {
+            ring.commitBytes(used);
+        } else {
+            ring.commitFrame(start, width, used);
+        }
+        ring.endWriteGrant();
+        id = ENDED;
+    }
+
+    /** Ends an open grant without publishing anything; does nothing if none is open. */
+    @Override
+    public void close() {
+        if (id != ENDED) {
+            ring.closeWriteGrant(id);
+            id = ENDED;
+        }
+    }
+
+    private void checkWriteGrant() {
+        if (id == ENDED) {
+            throw new IllegalStateException(ring == null ? "this reusable write grant has not been granted into yet"
+                    : "this reusable write grant holds no open grant: it was committed or closed");
+        }
+        ring.checkWriteGrant(id);
+    }
+
+    @Override
+    public String toString() {
+        return "ReusableWriteGrant[" + (width == 0 ? "length=" : "maxLength=") + length
+                + (isOpen() ? ", open]" : ", ended]");
+    }
+}
