@@ -81,7 +81,8 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte get(int index) {
-        return GrantBytes.get(ring, id, start + width, length, index);
+        ring.checkReadGrant(id);
+        return GrantBytes.get(ring, start + width, length, index);
     }
 
 
@@ -97,7 +98,8 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void get(int index, byte[] dst, int off, int len) {
-        GrantBytes.get(ring, id, start + width, length, index, dst, off, len);
+        ring.checkReadGrant(id);
+        GrantBytes.get(ring, start + width, length, index, dst, off, len);
     }
 
 

@@ -83,7 +83,8 @@ public final class FrameGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void put(int index, byte[] src, int off, int len) {
-        GrantBytes.put(ring, id, start + FrameHeader.width(maxLength), maxLength, index, src, off, len);
+        ring.checkWriteGrant(id);
+        GrantBytes.put(ring, start + FrameHeader.width(maxLength), maxLength, index, src, off, len);
     }
 
 

@@ -3,32 +3,29 @@ package dev.bbq;
 import java.util.Objects;
 
 /**
- * The view-free byte accessors that every grant class shares: each checks that its grant is still
- * open on the ring, checks both ranges, and copies. They take primitives and the ring only, so a
- * grant object that calls them never escapes (see {@link Ring}, "Grants").
+ * The view-free byte accessors that every grant class shares, called after the grant has checked
+ * that it is still open: each checks both ranges and copies. They take primitives and the ring only,
+ * so a grant object that calls them never escapes (see {@link Ring}, "Grants").
  */
 final class GrantBytes {
     private GrantBytes() {
     }
 
     /** Producer side: {@code src[off, off + len)} into a grant of {@code length} bytes at ring offset {@code first}. */
-    static void put(Ring ring, long id, int first, int length, int index, byte[] src, int off, int len) {
-        ring.checkWriteGrant(id);
+    static void put(Ring ring, int first, int length, int index, byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
         Objects.checkFromIndexSize(index, len, length);
         ring.putBytes(first + index, src, off, len);
     }
 
     /** Consumer side: one byte of a read grant of {@code length} bytes at ring offset {@code first}. */
-    static byte get(Ring ring, long id, int first, int length, int index) {
-        ring.checkReadGrant(id);
+    static byte get(Ring ring, int first, int length, int index) {
         Objects.checkIndex(index, length);
         return ring.data.get(first + index);
     }
 
     /** Consumer side: {@code len} bytes of a read grant into {@code dst[off, off + len)}. */
-    static void get(Ring ring, long id, int first, int length, int index, byte[] dst, int off, int len) {
-        ring.checkReadGrant(id);
+    static void get(Ring ring, int first, int length, int index, byte[] dst, int off, int len) {
         Objects.checkFromIndexSize(off, len, dst.length);
         Objects.checkFromIndexSize(index, len, length);
         ring.getBytes(first + index, dst, off, len);

@@ -83,7 +83,8 @@ public final class ReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte get(int index) {
-        return GrantBytes.get(ring, id, start, length, index);
+        ring.checkReadGrant(id);
+        return GrantBytes.get(ring, start, length, index);
     }
 
 
@@ -99,7 +100,8 @@ public final class ReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void get(int index, byte[] dst, int off, int len) {
-        GrantBytes.get(ring, id, start, length, index, dst, off, len);
+        ring.checkReadGrant(id);
+        GrantBytes.get(ring, start, length, index, dst, off, len);
     }
 
 

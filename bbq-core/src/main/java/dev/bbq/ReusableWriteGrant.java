@@ -61,7 +61,9 @@ public final class ReusableWriteGrant implements AutoCloseable {
 
     /** Called by a producer once its ring has opened a grant of {@code length} bytes at {@code start}. */
     void open(Ring ring, int start, int width, int length) {
-        this.ring = ring;
+        if (this.ring != ring) {
+            this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
+        }
         this.id = ring.pOpenGrant;
         this.start = start;
         this.width = width;
@@ -98,8 +100,7 @@ public final class ReusableWriteGrant implements AutoCloseable {
      * @throws IllegalStateException if no grant is open
      */
     public ByteBuffer buffer() {
-        checkWriteGrant();
-        return ring.producerSlice(start + width, length);
+        return openRing().producerSlice(start + width, length);
     }
 
     /**
@@ -109,8 +110,7 @@ public final class ReusableWriteGrant implements AutoCloseable {
      * @throws IllegalStateException if no grant is open
      */
     public boolean hasArray() {
-        checkWriteGrant();
-        return ring.data.hasArray();
+        return openRing().data.hasArray();
     }
 
     /**
@@ -121,8 +121,7 @@ public final class ReusableWriteGrant implements AutoCloseable {
      * @throws IllegalStateException if no grant is open
      */
     public byte[] array() {
-        checkWriteGrant();
-        return ring.array();
+        return openRing().array();
     }
 
     /**
@@ -130,8 +129,7 @@ public final class ReusableWriteGrant implements AutoCloseable {
      * @throws IllegalStateException if no grant is open
      */
     public int arrayOffset() {
-        checkWriteGrant();
-        return ring.arrayOffset(start + width);
+        return openRing().arrayOffset(start + width);
     }
 
     /**
@@ -145,8 +143,7 @@ public final class ReusableWriteGrant implements AutoCloseable {
      * @throws IllegalStateException if no grant is open
      */
     public void put(int index, byte[] src, int off, int len) {
-        checkWriteGrant();
-        GrantBytes.put(ring, id, start + width, length, index, src, off, len);
+        GrantBytes.put(openRing(), start + width, length, index, src, off, len);
     }
 
     /**
@@ -161,16 +158,16 @@ public final class ReusableWriteGrant implements AutoCloseable {
      * @throws IllegalStateException if no grant is open
      */
     public void commit(int used) {
-        checkWriteGrant();
+        Ring r = openRing();
         if (used < 0 || used > length) {
             throw new IllegalArgumentException("commit of " + used + " bytes: the grant holds " + length);
         }
         if (width == 0) {
-            ring.commitBytes(used);
+            r.commitBytes(used);
         } else {
-            ring.commitFrame(start, width, used);
+            r.commitFrame(start, width, used);
         }
-        ring.endWriteGrant();
+        r.endWriteGrant();
         id = ENDED;
     }
 
@@ -183,12 +180,14 @@ public final class ReusableWriteGrant implements AutoCloseable {
         }
     }
 
-    private void checkWriteGrant() {
-        if (id == ENDED) {
-            throw new IllegalStateException(ring == null ? "this reusable write grant has not been granted into yet"
+    /** The ring of the open grant held here; throws if there is none. One compare on the hot path. */
+    private Ring openRing() {
+        Ring r = ring;
+        if (r == null || r.pOpenGrant != id) { // ENDED is never an id
+            throw new IllegalStateException(r == null ? "this reusable write grant has not been granted into yet"
                     : "this reusable write grant holds no open grant: it was committed or closed");
         }
-        ring.checkWriteGrant(id);
+        return r;
     }
 
     @Override

@@ -103,7 +103,8 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void put(int index, byte[] src, int off, int len) {
-        GrantBytes.put(ring, id, start, length, index, src, off, len);
+        ring.checkWriteGrant(id);
+        GrantBytes.put(ring, start, length, index, src, off, len);
     }
 
 

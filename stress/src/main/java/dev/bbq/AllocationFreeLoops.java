@@ -38,7 +38,9 @@ import java.util.Locale;
  *       names the call that allocates there and the most it may allocate per cycle on the JDKs where it
  *       does ({@link Loop#allocatesThrough}). Such a loop is first measured under an ordinary
  *       collector; if it allocates, and that is documented for this JDK, the figure is reported (never
- *       hidden) and the Epsilon run is skipped; otherwise it must pass the Epsilon run like a core loop.</li>
+ *       hidden) and the Epsilon run is skipped; otherwise it must pass the Epsilon run like a core loop.
+ *       The same shapes written with reusable grants ({@code raw-reusable}, {@code framed-reusable})
+ *       must allocate nothing on every JDK: there is no grant object to merge.</li>
  * </ul>
  *
  * <p>Usage: without arguments, runs every loop in its own JVM (this JVM's {@code java}) and exits 1 if

@@ -1,6 +1,6 @@
 package dev.bbq.pi4j;
 
-import dev.bbq.FrameGrant;
+import dev.bbq.ReusableWriteGrant;
 import dev.bbq.FrameProducer;
 import dev.bbq.QueueClosedException;
 import java.io.IOException;
@@ -41,6 +41,8 @@ abstract class PumpDriver implements AutoCloseable {
 
     final FrameProducer out;
     final byte[] scratch;
+    /** Reused for every packet, so that the driver thread allocates nothing on any JDK. */
+    private final ReusableWriteGrant grant = new ReusableWriteGrant();
     private final PumpTrigger trigger;
     private final int maxConsecutiveFailures;
     private final AtomicLongArray counters = new AtomicLongArray(8);
@@ -99,8 +101,7 @@ abstract class PumpDriver implements AutoCloseable {
 
     /** Reads a packet of {@code len} bytes into a frame grant and commits it, or drops it if there is no room. */
     final void readPacket(int len) throws IOException {
-        FrameGrant grant = out.tryGrant(len);
-        if (grant == null) {
+        if (!out.tryGrant(len, grant)) {
             if (read(scratch, 0, len)) {
                 add(DROPPED, 1);
                 consecutiveFailures = 0;
@@ -116,7 +117,7 @@ abstract class PumpDriver implements AutoCloseable {
             } else {
                 ok = read(scratch, 0, len);
                 if (ok) {
-                    grant.put(0, scratch, 0, len); // no buffer view: nothing to allocate on any JDK
+                    grant.put(0, scratch, 0, len); // no buffer view
                 }
             }
             if (ok) {

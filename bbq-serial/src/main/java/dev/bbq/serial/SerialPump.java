@@ -1,7 +1,7 @@
 package dev.bbq.serial;
 
 import dev.bbq.Producer;
-import dev.bbq.WriteGrant;
+import dev.bbq.ReusableWriteGrant;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SerialPump extends SerialDriver {
     private final Producer producer;
+    /** Reused for every grant, so that the driver thread allocates nothing on any JDK. */
+    private final ReusableWriteGrant grant = new ReusableWriteGrant();
 
     private SerialPump(SerialLink link, SerialSettings settings, Producer producer) {
         super(link, settings, "pump");
@@ -60,21 +62,18 @@ public final class SerialPump extends SerialDriver {
     private void commit(int n) throws InterruptedException {
         int at = 0;
         while (at < n) {
-            WriteGrant grant = producer.tryGrantMax(n - at);
-            if (grant == null) {
-                grant = producer.grantMax(n - at, settings.overrunWaitNanos(), TimeUnit.NANOSECONDS);
-                if (grant == null) {
-                    add(OVERRUNS, 1);
-                    add(DROPPED, n - at);
-                    return;
-                }
+            if (!producer.tryGrantMax(n - at, grant)
+                    && !producer.grantMax(n - at, grant, settings.overrunWaitNanos(), TimeUnit.NANOSECONDS)) {
+                add(OVERRUNS, 1);
+                add(DROPPED, n - at);
+                return;
             }
             try {
                 int k = grant.length();
                 if (grant.hasArray()) {
                     System.arraycopy(staging, at, grant.array(), grant.arrayOffset(), k);
                 } else {
-                    grant.put(0, staging, at, k); // no buffer view: nothing to allocate on any JDK
+                    grant.put(0, staging, at, k); // no buffer view
                 }
                 grant.commit(k);
                 at += k;

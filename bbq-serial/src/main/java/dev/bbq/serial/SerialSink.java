@@ -1,7 +1,7 @@
 package dev.bbq.serial;
 
 import dev.bbq.Consumer;
-import dev.bbq.ReadGrant;
+import dev.bbq.ReusableReadGrant;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SerialSink extends SerialDriver {
     private final Consumer consumer;
+    /** Reused for every read, so that the sink thread allocates nothing on any JDK. */
+    private final ReusableReadGrant grant = new ReusableReadGrant();
 
     private SerialSink(SerialLink link, SerialSettings settings, Consumer consumer) {
         super(link, settings, "sink");
@@ -37,8 +39,7 @@ public final class SerialSink extends SerialDriver {
 
     @Override
     boolean loop() throws IOException, InterruptedException {
-        ReadGrant grant = consumer.read(settings.readTimeoutMillis(), TimeUnit.MILLISECONDS);
-        if (grant == null) {
+        if (!consumer.read(grant, settings.readTimeoutMillis(), TimeUnit.MILLISECONDS)) {
             return !consumer.isClosed(); // stop at the end of the stream, else look at the stop flag
         }
         try {
@@ -46,7 +47,7 @@ public final class SerialSink extends SerialDriver {
             if (grant.hasArray()) {
                 System.arraycopy(grant.array(), grant.arrayOffset(), staging, 0, k);
             } else {
-                grant.get(0, staging, 0, k); // no buffer view: nothing to allocate on any JDK
+                grant.get(0, staging, 0, k); // no buffer view
             }
             int written = link.write(staging, 0, k);
             if (written < 0) {

@@ -12,6 +12,8 @@ import dev.bbq.FrameHandler;
 import dev.bbq.FrameProducer;
 import dev.bbq.Producer;
 import dev.bbq.ReadGrant;
+import dev.bbq.ReusableReadGrant;
+import dev.bbq.ReusableWriteGrant;
 import dev.bbq.WaitStrategy;
 import dev.bbq.WriteGrant;
 import org.agrona.BufferUtil;
@@ -48,18 +50,32 @@ public enum Candidate {
             return new BbqRaw(workload, budget, mode);
         }
     },
+    /** bbq raw with reusable grants: tryGrantExact(n, grant), put, commit; tryRead(grant), check, release. */
+    BBQ_RAW_REUSABLE {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new BbqRawReusable(workload, budget, mode);
+        }
+    },
     /** bbq framed, zero-copy: tryGrant, put, commit; drain. */
     BBQ_FRAMED_GRANT {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, true, false);
+            return new BbqFramed(workload, budget, mode, Producing.GRANT, false);
+        }
+    },
+    /** bbq framed, zero-copy into a reusable grant: tryGrant(length, grant), put, commit; drain. */
+    BBQ_FRAMED_REUSABLE {
+        @Override
+        Channel open(Workload workload, int budget, Mode mode) {
+            return new BbqFramed(workload, budget, mode, Producing.REUSABLE, false);
         }
     },
     /** bbq framed, copying: tryWrite; drain. */
     BBQ_FRAMED_WRITE {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, false, false);
+            return new BbqFramed(workload, budget, mode, Producing.WRITE, false);
         }
     },
     /**
@@ -70,7 +86,7 @@ public enum Candidate {
     BBQ_FRAMED_MAPPED {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, false, true);
+            return new BbqFramed(workload, budget, mode, Producing.WRITE, true);
         }
     },
     /** Agrona OneToOneRingBuffer, zero-copy: tryClaim, putBytes, commit; read. */
@@ -124,6 +140,11 @@ public enum Candidate {
     };
 
     abstract Channel open(Workload workload, int budget, Mode mode);
+
+    /** How a bbq framed candidate produces: copying, one-shot grants, or one reusable grant. */
+    private enum Producing {
+        WRITE, GRANT, REUSABLE
+    }
 
     // ------------------------------------------------------------------------------------------
 
@@ -200,12 +221,77 @@ public enum Candidate {
         }
     }
 
+    /** As {@link BbqRaw}, with one reusable grant per side. */
+    private static final class BbqRawReusable implements Channel {
+        private final Producer producer;
+        private final Consumer consumer;
+        private final ReusableWriteGrant out = new ReusableWriteGrant();
+        private final ReusableReadGrant in = new ReusableReadGrant();
+        private final byte[] source;
+        private final Mode mode;
+
+        BbqRawReusable(Workload workload, int budget, Mode mode) {
+            BBQueue queue = BBQueue.builder().capacity(budget).direct()
+                    .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
+            this.producer = queue.producer();
+            this.consumer = queue.consumer();
+            this.source = Bytes.source(workload.maxSize());
+            this.mode = mode;
+        }
+
+        @Override
+        public boolean offer(long seq, int length) {
+            try {
+                if (!(mode == Mode.SPIN ? producer.tryGrantExact(length, out)
+                        : producer.grantExact(length, out, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS))) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            Bytes.LONG.set(source, 0, seq);
+            out.put(0, source, 0, length);
+            out.commit(length);
+            return true;
+        }
+
+        @Override
+        public int poll(Checker checker) {
+            try {
+                if (!(mode == Mode.SPIN ? consumer.tryRead(in)
+                        : consumer.read(in, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS))) {
+                    return 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+            int length = in.length();
+            int pos = 0;
+            int n = 0;
+            while (pos < length) {
+                int size = checker.nextSize();
+                checker.check(in, pos, size);
+                pos += size;
+                n++;
+            }
+            in.release(length);
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     private static final class BbqFramed implements Channel {
         private static final int BATCH = 256;
         private final FrameProducer producer;
         private final FrameConsumer consumer;
         private final byte[] source;
-        private final boolean zeroCopy;
+        private final Producing producing;
+        private final ReusableWriteGrant reusable = new ReusableWriteGrant();
         private final Mode mode;
         private Checker checker;
         private final FrameHandler handler = frame -> checker.check(frame, frame.position(), frame.remaining());
@@ -213,7 +299,7 @@ public enum Candidate {
         /** The queue file of a mapped candidate, deleted at close; null otherwise. */
         private final Path file;
 
-        BbqFramed(Workload workload, int budget, Mode mode, boolean zeroCopy, boolean mapped) {
+        BbqFramed(Workload workload, int budget, Mode mode, Producing producing, boolean mapped) {
             BBQueue queue;
             if (mapped) {
                 file = Ipc.newQueueFile("bbq-bench-");
@@ -230,14 +316,24 @@ public enum Candidate {
             this.producer = queue.frameProducer();
             this.consumer = queue.frameConsumer();
             this.source = Bytes.source(workload.maxSize());
-            this.zeroCopy = zeroCopy;
+            this.producing = producing;
             this.mode = mode;
         }
 
         @Override
         public boolean offer(long seq, int length) {
             try {
-                if (zeroCopy) {
+                if (producing == Producing.REUSABLE) {
+                    if (!(mode == Mode.SPIN ? producer.tryGrant(length, reusable)
+                            : producer.grant(length, reusable, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS))) {
+                        return false;
+                    }
+                    Bytes.LONG.set(source, 0, seq);
+                    reusable.put(0, source, 0, length);
+                    reusable.commit(length);
+                    return true;
+                }
+                if (producing == Producing.GRANT) {
                     FrameGrant grant = mode == Mode.SPIN ? producer.tryGrant(length)
                             : producer.grant(length, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
                     if (grant == null) {

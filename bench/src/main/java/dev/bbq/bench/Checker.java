@@ -19,14 +19,7 @@ final class Checker {
 
     /** Checks a message in {@code buffer} at absolute {@code index}, {@code length} bytes. */
     void check(ByteBuffer buffer, int index, int length) {
-        long seq = buffer.getLong(index);
-        int size = sizes[(int) (expected & (Workload.PERIOD - 1))];
-        if (seq != expected || length != size) {
-            throw new IllegalStateException("message " + seq + " of " + length + " bytes arrived; expected message "
-                    + expected + " of " + size + " bytes");
-        }
-        touched += buffer.get(index + length - 1);
-        expected++;
+        verify(buffer.getLong(index), length, buffer.get(index + length - 1));
     }
 
     /**
@@ -35,14 +28,13 @@ final class Checker {
      */
     void check(dev.bbq.ReadGrant grant, int index, int length) {
         grant.get(index, scratch, 0, Long.BYTES);
-        long seq = (long) Bytes.LONG.get(scratch, 0);
-        int size = sizes[(int) (expected & (Workload.PERIOD - 1))];
-        if (seq != expected || length != size) {
-            throw new IllegalStateException("message " + seq + " of " + length + " bytes arrived; expected message "
-                    + expected + " of " + size + " bytes");
-        }
-        touched += grant.get(index + length - 1);
-        expected++;
+        verify((long) Bytes.LONG.get(scratch, 0), length, grant.get(index + length - 1));
+    }
+
+    /** As {@link #check(dev.bbq.ReadGrant, int, int)} for a reusable read grant. */
+    void check(dev.bbq.ReusableReadGrant grant, int index, int length) {
+        grant.get(index, scratch, 0, Long.BYTES);
+        verify((long) Bytes.LONG.get(scratch, 0), length, grant.get(index + length - 1));
     }
 
     /** As {@link #check(ByteBuffer, int, int)} for a {@code byte[]} message. */
@@ -52,25 +44,22 @@ final class Checker {
 
     /** As {@link #check(ByteBuffer, int, int)} for the first {@code length} bytes of {@code bytes}. */
     void check(byte[] bytes, int length) {
-        long seq = (long) Bytes.LONG.get(bytes, 0);
-        int size = sizes[(int) (expected & (Workload.PERIOD - 1))];
-        if (seq != expected || length != size) {
-            throw new IllegalStateException("message " + seq + " of " + length + " bytes arrived; expected "
-                    + expected + " of " + size + " bytes");
-        }
-        touched += bytes[length - 1];
-        expected++;
+        verify((long) Bytes.LONG.get(bytes, 0), length, bytes[length - 1]);
     }
 
     /** For candidates that read through Agrona's buffers. */
     void check(org.agrona.DirectBuffer buffer, int index, int length) {
-        long seq = buffer.getLong(index, java.nio.ByteOrder.BIG_ENDIAN);
+        verify(buffer.getLong(index, java.nio.ByteOrder.BIG_ENDIAN), length, buffer.getByte(index + length - 1));
+    }
+
+    /** The one check: the sequence number and size expected next; the last byte was read by the caller. */
+    private void verify(long seq, int length, byte last) {
         int size = sizes[(int) (expected & (Workload.PERIOD - 1))];
         if (seq != expected || length != size) {
             throw new IllegalStateException("message " + seq + " of " + length + " bytes arrived; expected message "
                     + expected + " of " + size + " bytes");
         }
-        touched += buffer.getByte(index + length - 1);
+        touched += last;
         expected++;
     }
 

@@ -80,24 +80,27 @@ public final class Report {
         long start = System.nanoTime();
         String[] all = names(Candidate.values());
         if (quick) {
-            throughput(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "AGRONA_CLAIM", "AGRONA_WRITE"},
-                    new String[] {"FIXED_64", "BIMODAL_48_1K"}, new String[] {"65536"}, new String[] {"SPIN"});
+            throughput(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_FRAMED_REUSABLE", "BBQ_RAW",
+                "AGRONA_CLAIM", "AGRONA_WRITE"}, new String[] {"FIXED_64", "BIMODAL_48_1K"}, new String[] {"65536"},
+                    new String[] {"SPIN"});
             throughput(new String[] {"JCTOOLS_POOLED", "DISRUPTOR", "ABQ"},
                     new String[] {"FIXED_64"}, new String[] {"65536"}, new String[] {"SPIN"});
             latency(new String[] {"BBQ_FRAMED_WRITE", "AGRONA_WRITE"}, new String[] {"SPIN"});
-            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "AGRONA_CLAIM", "AGRONA_WRITE"},
-                    new String[] {"FIXED_64", "BIMODAL_48_1K"});
+            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_FRAMED_REUSABLE", "BBQ_RAW", "AGRONA_CLAIM",
+                "AGRONA_WRITE"}, new String[] {"FIXED_64", "BIMODAL_48_1K"});
         } else {
             throughput(all, names(Workload.values()), new String[] {"65536"}, new String[] {"SPIN"});
-            throughput(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "AGRONA_CLAIM", "AGRONA_WRITE"},
-                    names(Workload.values()), new String[] {"1048576"}, new String[] {"SPIN"});
+            throughput(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_FRAMED_REUSABLE", "BBQ_RAW",
+                "BBQ_RAW_REUSABLE", "AGRONA_CLAIM", "AGRONA_WRITE"}, names(Workload.values()), new String[] {"1048576"},
+                    new String[] {"SPIN"});
             throughput(new String[] {"BBQ_FRAMED_WRITE", "BBQ_RAW", "AGRONA_CLAIM", "JCTOOLS_POOLED", "DISRUPTOR", "ABQ"},
                     new String[] {"FIXED_64", "UNIFORM_128_384"}, new String[] {"65536"}, new String[] {"PARK"});
             latency(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "AGRONA_WRITE", "AGRONA_CLAIM"},
                     new String[] {"SPIN", "PARK"});
             bulk();
-            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW", "BBQ_FRAMED_MAPPED", "AGRONA_CLAIM",
-                "AGRONA_WRITE", "JCTOOLS_POOLED", "DISRUPTOR", "ABQ"}, new String[] {"FIXED_64", "BIMODAL_48_1K"});
+            cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_FRAMED_REUSABLE", "BBQ_RAW",
+                "BBQ_RAW_REUSABLE", "BBQ_FRAMED_MAPPED", "AGRONA_CLAIM", "AGRONA_WRITE", "JCTOOLS_POOLED", "DISRUPTOR",
+                "ABQ"}, new String[] {"FIXED_64", "BIMODAL_48_1K"});
         }
         writeOutputs((System.nanoTime() - start) / 1e9);
     }
