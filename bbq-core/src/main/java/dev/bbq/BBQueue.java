@@ -53,8 +53,7 @@ public final class BBQueue {
     }
 
     private BBQueue(QueueFile file, WaitStrategy waitStrategy, boolean fresh) {
-        // Frames written by another process are checked against the index, never trusted in-band.
-        this.ring = new Ring(file.ring(), file.controlBlock(), waitStrategy, false, file, fresh);
+        this.ring = new Ring(file.ring(), file.controlBlock(), waitStrategy, true, file, fresh);
         this.direct = true;
         this.file = file;
     }
@@ -360,8 +359,9 @@ public final class BBQueue {
         }
 
         /**
-         * Makes the framed consumer check every frame header against the producer's index, as it
-         * must when another process writes the ring, instead of trusting in-band commits.
+         * Makes the framed consumer read every frame through the producer's index, checking each
+         * header against the committed bytes, instead of following in-band commits (R11) when it
+         * keeps up. Slower for a consumer that keeps up; tests use it to play a corrupting writer.
          */
         Builder checkEveryFrameHeader() {
             this.inBandCommits = false;

@@ -114,8 +114,9 @@ final class Ring extends RingPad2 {
     /** Where the consumer parks; woken by the producer's publications. */
     final ParkingWaiter consumerWaiter;
     /**
-     * Whether a framed consumer trusts in-band commits (R11). True inside one JVM, where the
-     * producer is this library; a ring written by another process is checked against the index.
+     * Whether a framed consumer follows in-band commits (R11) when it keeps up. True for every queue
+     * this library builds, in one JVM or shared through a file; false only when a test asks for
+     * every header to be checked against the index ({@code BBQueue.Builder.checkEveryFrameHeader}).
      */
     final boolean inBandCommits;
     /** The file this ring lives in when another process shares it; null inside one JVM. */

@@ -3,7 +3,7 @@ package dev.bbq.examples.telemetry;
 import dev.bbq.BBQueue;
 import dev.bbq.Producer;
 import dev.bbq.QueueClosedException;
-import dev.bbq.WriteGrant;
+import dev.bbq.ReusableWriteGrant;
 import dev.bbq.examples.Cli;
 import dev.bbq.serial.SerialConnection;
 import dev.bbq.serial.SerialSettings;
@@ -97,6 +97,8 @@ public final class TelemetryDeviceCommand implements Callable<Integer> {
     /** The device's line: copies into the raw queue that the serial sink drains; takes nothing when full. */
     private static final class QueueLine implements SimulatedDevice.Line {
         private final Producer producer;
+        /** One grant object for every write: the device thread allocates nothing per write. */
+        private final ReusableWriteGrant grant = new ReusableWriteGrant();
 
         QueueLine(Producer producer) {
             this.producer = producer;
@@ -105,14 +107,12 @@ public final class TelemetryDeviceCommand implements Callable<Integer> {
         @Override
         public int write(ByteBuffer bytes) throws IOException {
             try {
-                WriteGrant grant = producer.tryGrantMax(bytes.remaining());
-                if (grant == null) {
+                if (!producer.tryGrantMax(bytes.remaining(), grant)) {
                     return 0;
                 }
                 try {
                     int n = grant.length();
-                    ByteBuffer b = grant.buffer();
-                    b.put(b.position(), bytes, bytes.position(), n);
+                    grant.buffer().put(0, bytes, bytes.position(), n);
                     bytes.position(bytes.position() + n);
                     grant.commit(n);
                     return n;
