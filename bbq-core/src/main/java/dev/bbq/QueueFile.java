@@ -153,7 +153,7 @@ final class QueueFile {
                 throw new CorruptQueueFileException(path, "it is " + size + " bytes long, shorter than a queue file's "
                         + DATA_OFFSET + "-byte header");
             }
-            ByteBuffer header = ByteBuffer.allocate(ControlBlock.HEADER + 128).order(ByteOrder.nativeOrder());
+            ByteBuffer header = ByteBuffer.allocate(ControlBlock.LENGTH).order(ByteOrder.nativeOrder());
             while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
                 // read the header without mapping anything yet
             }
@@ -166,14 +166,16 @@ final class QueueFile {
     }
 
     /**
-     * Checks a queue file header (the first bytes of the file, in native order) against the file's
-     * size, and returns the capacity. Every field is checked; nothing outside {@code header} is
-     * read. This is the code that parses bytes another process wrote, so it is also fuzzed.
+     * Checks a queue file header and its control block (the first {@link ControlBlock#LENGTH} bytes
+     * of the file, in native order) against the file's size, and returns the capacity. Every field
+     * is checked, and every index word must lie inside the ring, so that a damaged file is named
+     * here and not met as an index error inside a read; nothing outside {@code header} is read.
+     * This is the code that parses bytes another process wrote, so it is also fuzzed.
      *
      * @throws CorruptQueueFileException naming the first field that is wrong
      */
     static int validate(ByteBuffer header, long fileSize, String name) throws CorruptQueueFileException {
-        if (header.remaining() < OFF_CONSUMER_START + 8) {
+        if (header.remaining() < ControlBlock.LENGTH) {
             throw new CorruptQueueFileException(name, "its header is truncated (" + header.remaining() + " bytes)");
         }
         int base = header.position();
@@ -219,7 +221,26 @@ final class QueueFile {
                 throw new CorruptQueueFileException(name, "a half's taken field is " + taken);
             }
         }
+        // Each word on its own: the other process may be moving them, but never outside the ring.
+        checkIndex(header, base + ControlBlock.WRITE, "write index", capacity, name);
+        checkIndex(header, base + ControlBlock.LAST, "watermark", capacity, name);
+        checkIndex(header, base + ControlBlock.READ, "read index", capacity, name);
+        for (int off : new int[] {ControlBlock.PRODUCER_CLOSED, ControlBlock.CONSUMER_CLOSED}) {
+            int closed = header.getInt(base + off);
+            if (closed != 0 && closed != 1) {
+                throw new CorruptQueueFileException(name, "a half's closed flag is " + closed);
+            }
+        }
         return capacity;
+    }
+
+    private static void checkIndex(ByteBuffer header, int offset, String what, int capacity, String name)
+            throws CorruptQueueFileException {
+        int value = header.getInt(offset);
+        if (value < 0 || value > capacity) {
+            throw new CorruptQueueFileException(name, "its " + what + " is " + value + ", outside its " + capacity
+                    + "-byte ring");
+        }
     }
 
     /** The queue's mode as recorded, {@link #MODE_UNSET} until a half is taken. */

@@ -138,6 +138,10 @@ class MappedQueueTest {
         assertRejected(corrupt("mode", QueueFile.OFF_MODE, 9), "mode field is 9");
         assertRejected(corrupt("ready", QueueFile.OFF_READY, 0), "not ready");
         assertRejected(corrupt("taken", QueueFile.OFF_CONSUMER_TAKEN, 3), "taken field is 3");
+        assertRejected(corrupt("write", ControlBlock.WRITE, 1 << 30), "write index is 1073741824, outside its");
+        assertRejected(corrupt("last", ControlBlock.LAST, -1), "watermark is -1");
+        assertRejected(corrupt("read", ControlBlock.READ, 129), "read index is 129");
+        assertRejected(corrupt("closed", ControlBlock.PRODUCER_CLOSED, 2), "closed flag is 2");
         assertRejected(corrupt("big", QueueFile.OFF_CAPACITY, 1 << 20), "truncated");
     }
 

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fuzzes the queue file header check ({@link QueueFile#validate}), the code that parses bytes
- * another process wrote: whatever the header and the claimed file size, it either returns a
+ * Fuzzes the queue file header and control block check ({@link QueueFile#validate}), the code that
+ * parses bytes another process wrote: whatever the header and the claimed file size, it either returns a
  * capacity that fits the file or throws {@link CorruptQueueFileException}; it never throws anything
  * else, never hangs, and never reads outside the header (the header is handed over as a buffer of
  * exactly its length, so a read past it would throw).
@@ -41,7 +41,7 @@ class QueueFileFuzzTest {
                     input[random.nextInt(input.length)] ^= (byte) (1 << random.nextInt(8));
                 }
             } else {
-                input = new byte[random.nextInt(200)];
+                input = new byte[random.nextInt(ControlBlock.LENGTH + 100)];
                 random.nextBytes(input);
             }
             check(input);
@@ -49,9 +49,13 @@ class QueueFileFuzzTest {
         assertEquals(1000, QueueFileFuzzTestAccess.validate(valid, 4096 + 1000));
     }
 
-    /** A header the way {@link QueueFile#create} and {@link QueueFile#markReady} leave it. */
+    /**
+     * A header and control block the way {@link QueueFile#create}, the ring and
+     * {@link QueueFile#markReady} leave them.
+     */
     static byte[] validHeader(int capacity) {
-        ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.nativeOrder());
+        ByteBuffer b = ByteBuffer.allocate(ControlBlock.LENGTH).order(ByteOrder.nativeOrder());
+        b.putInt(ControlBlock.LAST, capacity);
         b.putLong(QueueFile.OFF_MAGIC, QueueFile.MAGIC);
         b.putInt(QueueFile.OFF_VERSION, QueueFile.VERSION);
         b.putInt(QueueFile.OFF_CAPACITY, capacity);

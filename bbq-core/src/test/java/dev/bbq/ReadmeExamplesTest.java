@@ -70,6 +70,40 @@ class ReadmeExamplesTest {
         assertArrayEquals(message, handled.get(1));
     }
 
+    /** jSerialComm's {@code SerialPort.readBytes(byte[], long, long)}, as the README calls it. */
+    private static final class FakePort {
+        private final byte[] incoming;
+        private int at;
+
+        FakePort(byte[] incoming) {
+            this.incoming = incoming;
+        }
+
+        int readBytes(byte[] buffer, long bytesToRead, long offset) {
+            int n = (int) Math.min(bytesToRead, incoming.length - at);
+            System.arraycopy(incoming, at, buffer, (int) offset, n);
+            at += n;
+            return n;
+        }
+    }
+
+    @Test
+    void reusableGrantExample() {
+        byte[] input = Bytes.sequence(3, 700);
+        FakePort port = new FakePort(input);
+        BBQueue queue = BBQueue.allocate(4096);
+        Producer producer = queue.producer();
+
+        ReusableWriteGrant grant = new ReusableWriteGrant();
+        for (int i = 0; i < 2; i++) {
+            if (producer.tryGrantMax(512, grant)) {
+                int n = port.readBytes(grant.array(), grant.length(), grant.arrayOffset());
+                grant.commit(Math.max(n, 0));
+            }
+        }
+        assertArrayEquals(input, Bytes.readAll(queue.consumer()));
+    }
+
     @Test
     void waitingAndClosingExample() throws Exception {
         BBQueue queue = BBQueue.allocate(1024);
