@@ -22,8 +22,8 @@ import java.util.Objects;
  *
  * <p>A grant held here has the rules of {@link ReadGrant} (raw bytes: {@code release(n)} frees the
  * first {@code n} and keeps the rest) or of {@link Frame} (a frame is released whole); {@link #close()}
- * without a release keeps everything in the queue. Once released or closed, every method but
- * {@link #isOpen()} and {@link #length()} throws {@link IllegalStateException} until the object is
+ * without a release keeps everything in the queue. Once released or closed, its accessors and
+ * {@code release} throw {@link IllegalStateException} ({@code close()} does nothing) until the object is
  * read into again.
  *
  * <p>An instance is not thread-safe: use it on the consumer's thread. It may move between queues,

@@ -25,8 +25,8 @@ import java.util.Objects;
  * in some loop shapes (see the user guide, "Allocation"); this class trades that for reuse. A grant
  * held here has the same rules as theirs: nothing is visible before the commit, a commit of fewer
  * bytes returns the rest to the free space, a frame commit publishes one frame, and
- * {@code close()} without a commit publishes nothing. Once committed or closed, every method but
- * {@link #isOpen()} and {@link #length()} throws {@link IllegalStateException} until the object is
+ * {@code close()} without a commit publishes nothing. Once committed or closed, its accessors and
+ * {@code commit} throw {@link IllegalStateException} ({@code close()} does nothing) until the object is
  * granted into again; the staleness check is per grant, so a copy of an old reference that now
  * holds a newer grant is that newer grant.
  *
