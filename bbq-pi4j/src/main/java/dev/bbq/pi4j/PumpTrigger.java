@@ -2,16 +2,14 @@ package dev.bbq.pi4j;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Tells a pump when the device has a packet: at a fixed rate ({@link #polling(long, TimeUnit)}) or
- * when a data-ready line is active ({@link #dataReady(DigitalInput, DigitalState)}). Used by one
- * pump thread.
+ * when a data-ready line is active ({@link #dataReady(DigitalInput, DigitalState)}) or pulses
+ * ({@link #dataReadyPulse(DigitalInput, DigitalState)}). Used by one pump thread.
  */
 public interface PumpTrigger extends AutoCloseable {
     /**
@@ -70,9 +68,15 @@ public interface PumpTrigger extends AutoCloseable {
     }
 
     /**
-     * A transfer whenever the device's data-ready output is {@code active}: the GPIO listener wakes
-     * the pump on the edge, and the pump also transfers for as long as the line stays active (so a
-     * missed edge, or a device that holds the line until drained, costs no packet).
+     * A transfer whenever the device's data-ready output is {@code active}, for devices that hold the
+     * line active until their packet is read (most ADCs and sensors with a DRDY or latched interrupt
+     * pin). The line's level decides: the GPIO listener only wakes the pump early, and a bounded park
+     * (10 ms) reads the line again, so a missed edge costs no packet.
+     *
+     * <p>An edge never counts on its own: the listener can run after the pump has already seen the
+     * level and read the packet (Pi4J sets the state before it calls listeners), and counting that
+     * late edge would make a transfer with nothing ready, which a device answers with stale bytes.
+     * For a line that only pulses, use {@link #dataReadyPulse(DigitalInput, DigitalState)}.
      *
      * @param input the data-ready input, from the same Pi4J context
      * @param active the level that means "a packet is ready"
@@ -81,52 +85,22 @@ public interface PumpTrigger extends AutoCloseable {
     static PumpTrigger dataReady(DigitalInput input, DigitalState active) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(active, "active");
-        return new PumpTrigger() {
-            private final AtomicBoolean edge = new AtomicBoolean();
-            private volatile Thread waiter;
-            private final DigitalStateChangeListener listener = event -> {
-                if (event.state() == active) {
-                    edge.set(true);
-                    Thread t = waiter;
-                    if (t != null) {
-                        LockSupport.unpark(t);
-                    }
-                }
-            };
+        return new DataReadyTrigger(input, active, false);
+    }
 
-            {
-                input.addListener(listener);
-            }
-
-            @Override
-            public boolean await(long timeoutNanos) throws InterruptedException {
-                long deadline = System.nanoTime() + timeoutNanos;
-                waiter = Thread.currentThread();
-                while (true) {
-                    if (edge.getAndSet(false) || input.state() == active) {
-                        return true;
-                    }
-                    long remaining = deadline - System.nanoTime();
-                    if (remaining <= 0) {
-                        return false;
-                    }
-                    // Bounded park: a line read, not only the listener, decides (edges can be missed).
-                    LockSupport.parkNanos(this, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
-                    }
-                }
-            }
-
-            @Override
-            public void close() {
-                input.removeListener(listener);
-            }
-
-            @Override
-            public String toString() {
-                return "data ready on " + input.id() + " when " + active;
-            }
-        };
+    /**
+     * One transfer per edge to {@code active}, whatever the level when the pump looks: for devices
+     * that pulse their data-ready line for each packet, too briefly for a level read to catch. Edges
+     * that arrive while the pump is busy are counted and served one transfer each; an edge Pi4J or
+     * the kernel drops is a packet the device must keep in its own FIFO until the next one.
+     *
+     * @param input the data-ready input, from the same Pi4J context
+     * @param active the edge's target level
+     * @return the trigger; closing it removes its listener
+     */
+    static PumpTrigger dataReadyPulse(DigitalInput input, DigitalState active) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(active, "active");
+        return new DataReadyTrigger(input, active, true);
     }
 }
