@@ -148,19 +148,30 @@ public enum Candidate {
 
     // ------------------------------------------------------------------------------------------
 
-    private static final class BbqRaw implements Channel {
-        private final Producer producer;
-        private final Consumer consumer;
-        private final byte[] source;
-        private final Mode mode;
+    /** The queue and source both raw bbq candidates use: a direct ring, spinning or blocking waits. */
+    private abstract static class BbqRawQueue implements Channel {
+        final Producer producer;
+        final Consumer consumer;
+        final byte[] source;
+        final Mode mode;
 
-        BbqRaw(Workload workload, int budget, Mode mode) {
+        BbqRawQueue(Workload workload, int budget, Mode mode) {
             BBQueue queue = BBQueue.builder().capacity(budget).direct()
                     .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
             this.producer = queue.producer();
             this.consumer = queue.consumer();
             this.source = Bytes.source(workload.maxSize());
             this.mode = mode;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class BbqRaw extends BbqRawQueue {
+        BbqRaw(Workload workload, int budget, Mode mode) {
+            super(workload, budget, mode);
         }
 
         @Override
@@ -215,28 +226,15 @@ public enum Candidate {
                 return null;
             }
         }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** As {@link BbqRaw}, with one reusable grant per side. */
-    private static final class BbqRawReusable implements Channel {
-        private final Producer producer;
-        private final Consumer consumer;
+    private static final class BbqRawReusable extends BbqRawQueue {
         private final ReusableWriteGrant out = new ReusableWriteGrant();
         private final ReusableReadGrant in = new ReusableReadGrant();
-        private final byte[] source;
-        private final Mode mode;
 
         BbqRawReusable(Workload workload, int budget, Mode mode) {
-            BBQueue queue = BBQueue.builder().capacity(budget).direct()
-                    .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
-            this.producer = queue.producer();
-            this.consumer = queue.consumer();
-            this.source = Bytes.source(workload.maxSize());
-            this.mode = mode;
+            super(workload, budget, mode);
         }
 
         @Override
@@ -278,10 +276,6 @@ public enum Candidate {
             }
             in.release(length);
             return n;
-        }
-
-        @Override
-        public void close() {
         }
     }
 
