@@ -160,7 +160,7 @@ public enum Candidate {
                     .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
             this.producer = queue.producer();
             this.consumer = queue.consumer();
-            this.source = Bytes.source(workload.maxSize());
+            this.source = Bytes.message(workload.maxSize());
             this.mode = mode;
         }
 
@@ -182,8 +182,8 @@ public enum Candidate {
                     return false;
                 }
             }
-            Bytes.LONG.set(source, 0, seq);
-            grant.put(0, source, 0, length);
+            Bytes.LONG.set(source, Bytes.PAD, seq);
+            grant.put(0, source, Bytes.PAD, length);
             grant.commit(length);
             return true;
         }
@@ -248,8 +248,8 @@ public enum Candidate {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            Bytes.LONG.set(source, 0, seq);
-            out.put(0, source, 0, length);
+            Bytes.LONG.set(source, Bytes.PAD, seq);
+            out.put(0, source, Bytes.PAD, length);
             out.commit(length);
             return true;
         }
@@ -309,7 +309,7 @@ public enum Candidate {
             }
             this.producer = queue.frameProducer();
             this.consumer = queue.frameConsumer();
-            this.source = Bytes.source(workload.maxSize());
+            this.source = Bytes.message(workload.maxSize());
             this.producing = producing;
             this.mode = mode;
         }
@@ -322,8 +322,8 @@ public enum Candidate {
                             : producer.grant(length, reusable, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS))) {
                         return false;
                     }
-                    Bytes.LONG.set(source, 0, seq);
-                    reusable.put(0, source, 0, length);
+                    Bytes.LONG.set(source, Bytes.PAD, seq);
+                    reusable.put(0, source, Bytes.PAD, length);
                     reusable.commit(length);
                     return true;
                 }
@@ -333,14 +333,14 @@ public enum Candidate {
                     if (grant == null) {
                         return false;
                     }
-                    Bytes.LONG.set(source, 0, seq);
-                    grant.put(0, source, 0, length);
+                    Bytes.LONG.set(source, Bytes.PAD, seq);
+                    grant.put(0, source, Bytes.PAD, length);
                     grant.commit(length);
                     return true;
                 }
-                Bytes.LONG.set(source, 0, seq);
-                return mode == Mode.SPIN ? producer.tryWrite(source, 0, length)
-                        : producer.write(source, 0, length, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
+                Bytes.LONG.set(source, Bytes.PAD, seq);
+                return mode == Mode.SPIN ? producer.tryWrite(source, Bytes.PAD, length)
+                        : producer.write(source, Bytes.PAD, length, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -349,7 +349,9 @@ public enum Candidate {
 
         @Override
         public int poll(Checker checker) {
-            this.checker = checker;
+            if (this.checker != checker) {
+                this.checker = checker; // a store per poll would share a line with what offer() reads
+            }
             try {
                 return mode == Mode.SPIN ? consumer.drain(handler, BATCH)
                         : consumer.drain(handler, BATCH, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS);
@@ -384,22 +386,22 @@ public enum Candidate {
             int capacity = Integer.highestOneBit(budget);
             this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
                     BufferUtil.allocateDirectAligned(capacity + RingBufferDescriptor.TRAILER_LENGTH, 64)));
-            this.source = new UnsafeBuffer(Bytes.source(workload.maxSize()));
+            this.source = new UnsafeBuffer(Bytes.message(workload.maxSize()));
             this.zeroCopy = zeroCopy;
         }
 
         @Override
         boolean tryOffer(long seq, int length) {
             if (!zeroCopy) {
-                source.putLong(0, seq, ByteOrder.BIG_ENDIAN);
-                return ring.write(TYPE, source, 0, length);
+                source.putLong(Bytes.PAD, seq, ByteOrder.BIG_ENDIAN);
+                return ring.write(TYPE, source, Bytes.PAD, length);
             }
             int index = ring.tryClaim(TYPE, length);
             if (index <= 0) {
                 return false;
             }
             MutableDirectBuffer b = ring.buffer();
-            b.putBytes(index, source, 0, length);
+            b.putBytes(index, source, Bytes.PAD, length);
             b.putLong(index, seq, ByteOrder.BIG_ENDIAN);
             ring.commit(index);
             return true;
@@ -407,7 +409,9 @@ public enum Candidate {
 
         @Override
         int tryPoll(Checker checker) {
-            this.checker = checker;
+            if (this.checker != checker) {
+                this.checker = checker; // a store per poll would share a line with what offer() reads
+            }
             return ring.read(handler, 256);
         }
     }
@@ -476,13 +480,13 @@ public enum Candidate {
         JctoolsNaive(Workload workload, int budget, Mode mode) {
             super(mode);
             this.queue = new SpscArrayQueue<>(Math.max(16, (int) (budget / workload.meanSize())));
-            this.source = Bytes.source(workload.maxSize());
+            this.source = Bytes.message(workload.maxSize());
         }
 
         @Override
         boolean tryOffer(long seq, int length) {
             byte[] message = new byte[length];
-            System.arraycopy(source, 0, message, 0, length);
+            System.arraycopy(source, Bytes.PAD, message, 0, length);
             Bytes.LONG.set(message, 0, seq);
             return queue.relaxedOffer(message);
         }
@@ -507,7 +511,7 @@ public enum Candidate {
             for (int i = 0; i < buffers; i++) {
                 free.offer(ByteBuffer.allocateDirect(workload.maxSize()));
             }
-            this.source = Bytes.source(workload.maxSize());
+            this.source = Bytes.message(workload.maxSize());
         }
 
         @Override
@@ -517,14 +521,16 @@ public enum Candidate {
                 return false;
             }
             b.clear();
-            b.put(source, 0, length).putLong(0, seq).flip();
+            b.put(source, Bytes.PAD, length).putLong(0, seq).flip();
             full.offer(b);
             return true;
         }
 
         @Override
         int tryPoll(Checker checker) {
-            this.checker = checker;
+            if (this.checker != checker) {
+                this.checker = checker; // a store per poll would share a line with what offer() reads
+            }
             return full.drain(this::take, 256);
         }
 
@@ -563,7 +569,7 @@ public enum Candidate {
             }, slots, new YieldingWaitStrategy());
             this.poller = ring.newPoller();
             ring.addGatingSequences(poller.getSequence());
-            this.source = Bytes.source(max);
+            this.source = Bytes.message(max);
         }
 
         @Override
@@ -575,7 +581,7 @@ public enum Candidate {
                 return false;
             }
             Slot slot = ring.get(s);
-            slot.buffer.put(0, source, 0, length).putLong(0, seq);
+            slot.buffer.put(0, source, Bytes.PAD, length).putLong(0, seq);
             slot.length = length;
             ring.publish(s);
             return true;
@@ -583,7 +589,9 @@ public enum Candidate {
 
         @Override
         int tryPoll(Checker checker) {
-            this.checker = checker;
+            if (this.checker != checker) {
+                this.checker = checker; // a store per poll would share a line with what offer() reads
+            }
             polled = 0;
             try {
                 poller.poll(handler);
@@ -601,14 +609,14 @@ public enum Candidate {
 
         Abq(Workload workload, int budget, Mode mode) {
             this.queue = new ArrayBlockingQueue<>(Math.max(16, (int) (budget / workload.meanSize())));
-            this.source = Bytes.source(workload.maxSize());
+            this.source = Bytes.message(workload.maxSize());
             this.mode = mode;
         }
 
         @Override
         public boolean offer(long seq, int length) {
             byte[] message = new byte[length];
-            System.arraycopy(source, 0, message, 0, length);
+            System.arraycopy(source, Bytes.PAD, message, 0, length);
             Bytes.LONG.set(message, 0, seq);
             try {
                 return mode == Mode.SPIN ? queue.offer(message)
@@ -666,7 +674,7 @@ public enum Candidate {
                 throw new UncheckedIOException(e);
             }
             this.pipeSize = budget;
-            this.source = Bytes.source(workload.maxSize());
+            this.source = Bytes.message(workload.maxSize());
             this.frame = new byte[4 + workload.maxSize()];
             this.received = new byte[workload.maxSize()];
             this.mode = mode;
@@ -686,7 +694,7 @@ public enum Candidate {
                 frame[1] = (byte) (length >>> 16);
                 frame[2] = (byte) (length >>> 8);
                 frame[3] = (byte) length;
-                System.arraycopy(source, 0, frame, 4, length);
+                System.arraycopy(source, Bytes.PAD, frame, 4, length);
                 Bytes.LONG.set(frame, 4, seq);
                 out.write(frame, 0, 4 + length);
                 out.flush(); // wakes a reader parked in the pipe's wait(1000)

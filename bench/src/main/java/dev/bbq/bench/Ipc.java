@@ -166,10 +166,10 @@ public final class Ipc {
     }
 
     private static void produceFrames(FrameProducer producer, int size, long messages) {
-        byte[] frame = Bytes.source(size);
+        byte[] frame = Bytes.message(size);
         for (long seq = 0; seq < messages; seq++) {
-            Bytes.LONG.set(frame, 0, seq);
-            while (!producer.tryWrite(frame, 0, size)) {
+            Bytes.LONG.set(frame, Bytes.PAD, seq);
+            while (!producer.tryWrite(frame, Bytes.PAD, size)) {
                 Thread.onSpinWait();
             }
         }

@@ -39,7 +39,8 @@ import java.util.TreeMap;
  *
  * <pre>
  *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 3 minutes
- *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 40 minutes on 2 cores
+ *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 50 minutes on 2 cores
+ *   java -jar bench/target/benchmarks.jar paired [options]                  # two-thread rates in interleaved rounds, see Paired
  * </pre>
  *
  * {@code --jvm} runs the benchmark forks on another JDK (by default, the one running the report).
@@ -60,6 +61,10 @@ public final class Report {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("paired")) {
+            Paired.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         System.setProperty("java.awt.headless", "true");
         boolean quick = args.length == 0 || !args[0].equals("full");
         Path out = Paths.get(quick ? "bench-results/quick" : "bench-results/full");

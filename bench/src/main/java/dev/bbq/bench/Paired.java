@@ -1,0 +1,346 @@
+package dev.bbq.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Two-thread throughput in interleaved rounds, for a machine whose two-thread rate drifts.
+ *
+ * <p>On a shared virtual machine the rate of two spinning threads moves between regimes by several
+ * times within seconds (where the hypervisor runs the two vCPUs decides it), so two candidates
+ * measured one after the other, as JMH forks are, can be compared across different regimes. Here
+ * every candidate runs in its own JVM (its code compiled for it alone, as in a JMH fork) and all
+ * of them stay up; the parent lets them run in turn, one short round each, rotating the order, so
+ * that the candidates of one round ran within a second of each other. Each round gives a ratio
+ * per candidate against the reference; the report is the distribution of those paired ratios.
+ *
+ * <p>Same channels, workloads, sequence check and JVM flags as {@link ThroughputBenchmark}; while
+ * one candidate runs, the others' threads are parked.
+ *
+ * <pre>
+ *   java -jar bench/target/benchmarks.jar paired [--candidates A,B,...] [--vs AGRONA_CLAIM]
+ *        [--workloads W,...] [--budgets N,...] [--rounds 30] [--round-ms 200] [--warmup-rounds 10]
+ *        [--jvm PATH] [--out FILE.csv]
+ * </pre>
+ */
+public final class Paired {
+    private static final int MASK = Workload.PERIOD - 1;
+    /** Time each round's threads get before the count starts (their caches and branch predictors refill). */
+    private static final long RAMP_MILLIS = 20;
+
+    private Paired() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("child")) {
+            child(Candidate.valueOf(args[1]), Workload.valueOf(args[2]), Integer.parseInt(args[3]));
+            return;
+        }
+        List<String> candidates = List.of("BBQ_FRAMED_WRITE");
+        String reference = "AGRONA_CLAIM";
+        List<String> workloads = names(Workload.values());
+        List<String> budgets = List.of("65536", "1048576");
+        int rounds = 30;
+        int roundMillis = 200;
+        int warmupRounds = 10;
+        String jvm = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = null;
+        for (int i = 0; i < args.length - 1; i += 2) {
+            String value = args[i + 1];
+            switch (args[i]) {
+                case "--candidates": candidates = List.of(value.split(",")); break;
+                case "--vs": reference = value; break;
+                case "--workloads": workloads = List.of(value.split(",")); break;
+                case "--budgets": budgets = List.of(value.split(",")); break;
+                case "--rounds": rounds = Integer.parseInt(value); break;
+                case "--round-ms": roundMillis = Integer.parseInt(value); break;
+                case "--warmup-rounds": warmupRounds = Integer.parseInt(value); break;
+                case "--jvm": jvm = value; break;
+                case "--out": out = Paths.get(value); break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        List<String> all = new ArrayList<>(candidates);
+        all.add(reference);
+        for (String name : all) {
+            Candidate.valueOf(name); // fail before any child starts
+        }
+        PrintStream console = System.out;
+        console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
+                + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
+        console.printf(Locale.ROOT, "%-20s %-16s %8s %10s %10s %8s %17s %15s %7s%n", "candidate", "workload", "budget",
+                "M msg/s", "ref M/s", "ratio", "p25-p75", "min-max", ">=1.5x");
+        try (Writer csv = out == null ? Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+             PrintWriter rows = new PrintWriter(csv)) {
+            rows.println("candidate,reference,workload,budget,round,rate,reference_rate,ratio");
+            for (String budget : budgets) {
+                for (String workload : workloads) {
+                    compare(all, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds, jvm, console, rows);
+                }
+            }
+        }
+    }
+
+    private static List<String> names(Enum<?>[] values) {
+        List<String> names = new ArrayList<>();
+        for (Enum<?> v : values) {
+            names.add(v.name());
+        }
+        return names;
+    }
+
+    /** One workload and budget: every candidate in its own JVM, rounds in rotating order. */
+    private static void compare(List<String> all, String workload, int budget, int rounds, int roundMillis,
+                                int warmupRounds, String jvm, PrintStream console, PrintWriter rows)
+            throws IOException, InterruptedException {
+        int n = all.size();
+        List<Child> children = new ArrayList<>();
+        try {
+            for (String name : all) {
+                children.add(new Child(jvm, name, workload, budget));
+            }
+            double[][] rates = new double[n][rounds];
+            for (int round = -warmupRounds; round < rounds; round++) {
+                for (int k = 0; k < n; k++) {
+                    int who = Math.floorMod(round + k, n);
+                    double rate = children.get(who).round(roundMillis);
+                    if (round >= 0) {
+                        rates[who][round] = rate;
+                    }
+                }
+            }
+            double[] reference = rates[n - 1];
+            for (int c = 0; c < n - 1; c++) {
+                double[] ratios = new double[rounds];
+                int atTarget = 0;
+                for (int r = 0; r < rounds; r++) {
+                    ratios[r] = rates[c][r] / reference[r];
+                    atTarget += ratios[r] >= 1.5 ? 1 : 0;
+                    rows.printf(Locale.ROOT, "%s,%s,%s,%d,%d,%.0f,%.0f,%.4f%n", all.get(c), all.get(n - 1), workload,
+                            budget, r, rates[c][r], reference[r], ratios[r]);
+                }
+                double[] sorted = ratios.clone();
+                Arrays.sort(sorted);
+                console.printf(Locale.ROOT, "%-20s %-16s %8d %10.2f %10.2f %7.2fx %8.2f-%-8.2f %6.2f-%-8.2f %3d/%d%n",
+                        all.get(c), workload, budget, median(rates[c]) / 1e6, median(reference) / 1e6,
+                        percentile(sorted, 50), percentile(sorted, 25), percentile(sorted, 75), sorted[0],
+                        sorted[rounds - 1], atTarget, rounds);
+            }
+            rows.flush();
+        } finally {
+            for (Child child : children) {
+                child.close();
+            }
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return percentile(sorted, 50);
+    }
+
+    /** Linear interpolation between the closest ranks of an ascending array. */
+    static double percentile(double[] sorted, double p) {
+        double rank = p / 100 * (sorted.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /** The parent's handle on one candidate's JVM: a line per command, a line per answer. */
+    private static final class Child implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader answers;
+        private final PrintWriter commands;
+        private final String name;
+
+        Child(String jvm, String name, String workload, int budget) throws IOException {
+            this.name = name;
+            List<String> command = List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+                    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true",
+                    "-cp", System.getProperty("java.class.path"), Paired.class.getName(), "child", name, workload,
+                    Integer.toString(budget));
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            expect("READY");
+        }
+
+        /** Runs one round; returns the messages per second delivered during it. */
+        double round(int millis) throws IOException {
+            commands.println("run " + millis);
+            return Double.parseDouble(expect("RATE "));
+        }
+
+        /** Skips what an agent (a profiler from JAVA_TOOL_OPTIONS) may print, up to the answer. */
+        private String expect(String prefix) throws IOException {
+            String line;
+            do {
+                line = answers.readLine();
+            } while (line != null && !line.startsWith(prefix));
+            if (line == null) {
+                throw new IllegalStateException(name + " stopped answering (its error output is above)");
+            }
+            return line.substring(prefix.length());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            commands.println("quit");
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The child: one candidate, a producer and a consumer thread, parked between rounds.
+
+    private static void child(Candidate candidate, Workload workload, int budget) throws Exception {
+        Rounds rounds = new Rounds(candidate.open(workload, budget, Mode.SPIN), workload.sizes());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("READY");
+        System.out.flush();
+        String line;
+        while ((line = in.readLine()) != null && line.startsWith("run ")) {
+            System.out.println("RATE " + rounds.run(Long.parseLong(line.substring(4))));
+            System.out.flush();
+        }
+        rounds.stop();
+    }
+
+    /**
+     * The two threads of one candidate. A round starts when {@code round} moves on and ends when
+     * {@code running} drops; each thread then reports the round it finished in its own word, so the
+     * next round starts only when both loops are out of the queue.
+     */
+    static final class Rounds {
+        private final Channel channel;
+        private final int[] sizes;
+        private final Thread producer;
+        private final Thread consumer;
+        private volatile int round;
+        private volatile boolean running;
+        private volatile int producerDone;
+        private volatile int consumerDone;
+        /**
+         * Messages the consumer has checked so far, written by the consumer only (opaque), in the
+         * middle of an array of its own so that the store never shares a line with {@code running},
+         * which the producer loads on every offer.
+         */
+        private final long[] delivered = new long[2 * SLOT];
+        private volatile Throwable failure;
+
+        Rounds(Channel channel, int[] sizes) {
+            this.channel = channel;
+            this.sizes = sizes;
+            producer = new Thread(this::produce, "producer");
+            consumer = new Thread(this::consume, "consumer");
+            producer.setDaemon(true);
+            consumer.setDaemon(true);
+            producer.start();
+            consumer.start();
+        }
+
+        /** Runs a round of {@code millis} after a short ramp; returns delivered messages per second. */
+        double run(long millis) throws InterruptedException {
+            running = true;
+            int r = ++round;
+            LockSupport.unpark(producer);
+            LockSupport.unpark(consumer);
+            Thread.sleep(RAMP_MILLIS);
+            long c0 = (long) DELIVERED.getOpaque(delivered, SLOT);
+            long t0 = System.nanoTime();
+            Thread.sleep(millis);
+            long c1 = (long) DELIVERED.getOpaque(delivered, SLOT);
+            long t1 = System.nanoTime();
+            running = false;
+            while (producerDone != r || consumerDone != r) {
+                if (failure != null) {
+                    throw new IllegalStateException("round " + r + " failed", failure);
+                }
+                Thread.sleep(1);
+            }
+            return (c1 - c0) * 1e9 / (t1 - t0);
+        }
+
+        void stop() throws InterruptedException {
+            round = -1;
+            LockSupport.unpark(producer);
+            LockSupport.unpark(consumer);
+            producer.join(10_000);
+            consumer.join(10_000);
+            channel.close();
+        }
+
+        private int awaitRound(int seen) {
+            int r;
+            while ((r = round) == seen) {
+                LockSupport.park(this);
+            }
+            return r;
+        }
+
+        private void produce() {
+            try {
+                long seq = 0;
+                int r = 0;
+                while ((r = awaitRound(r)) > 0) {
+                    while (running) {
+                        if (channel.offer(seq, sizes[(int) (seq & MASK)])) {
+                            seq++;
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    producerDone = r;
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private void consume() {
+            try {
+                Checker checker = new Checker(sizes);
+                long received = 0;
+                int r = 0;
+                while ((r = awaitRound(r)) > 0) {
+                    while (running) {
+                        int n = channel.poll(checker);
+                        if (n > 0) {
+                            received += n;
+                            DELIVERED.setOpaque(delivered, SLOT, received);
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    consumerDone = r;
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        /** 128 bytes of longs: the counter's distance from either end of its array. */
+        private static final int SLOT = 16;
+        private static final VarHandle DELIVERED = MethodHandles.arrayElementVarHandle(long[].class);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.bbq.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The paired-rounds harness counts what was delivered, stops between rounds, and fails loudly. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class PairedTest {
+    @Test
+    void eachRoundCountsCheckedMessagesAndTheNextRoundGoesOnWhereItStopped() throws Exception {
+        Workload workload = Workload.BIMODAL_48_1K;
+        Paired.Rounds rounds = new Paired.Rounds(Candidate.BBQ_FRAMED_WRITE.open(workload, 64 * 1024, Mode.SPIN),
+                workload.sizes());
+        try {
+            // The consumer checks sequence numbers across rounds: a message lost or repeated at a
+            // round's boundary would fail the second round.
+            assertTrue(rounds.run(50) > 0);
+            assertTrue(rounds.run(50) > 0);
+        } finally {
+            rounds.stop();
+        }
+    }
+
+    @Test
+    void aRoundInWhichTheConsumerFindsAWrongMessageFails() throws Exception {
+        Channel lying = new Channel() {
+            @Override
+            public boolean offer(long seq, int length) {
+                return true;
+            }
+
+            @Override
+            public int poll(Checker checker) {
+                checker.check(new byte[64], 64); // sequence 0, then 0 again
+                return 1;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Paired.Rounds rounds = new Paired.Rounds(lying, Workload.FIXED_64.sizes());
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> rounds.run(20));
+            assertTrue(e.getCause().getMessage().contains("expected message 1"), e.getCause().getMessage());
+        } finally {
+            rounds.stop();
+        }
+    }
+
+    @Test
+    void theParentRunsEveryCandidateInItsOwnJvmAndWritesOneRowPerRound(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("paired.csv");
+        Paired.main(new String[] {"--candidates", "BBQ_FRAMED_WRITE", "--vs", "AGRONA_CLAIM", "--workloads", "FIXED_64",
+            "--budgets", "65536", "--rounds", "3", "--warmup-rounds", "1", "--round-ms", "20", "--out", csv.toString()});
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        for (String row : lines.subList(1, lines.size())) {
+            String[] cells = row.split(",");
+            assertEquals("BBQ_FRAMED_WRITE", cells[0]);
+            assertEquals("AGRONA_CLAIM", cells[1]);
+            assertTrue(Double.parseDouble(cells[5]) > 0 && Double.parseDouble(cells[6]) > 0, row);
+        }
+    }
+
+    @Test
+    void percentilesInterpolateBetweenRanks() {
+        double[] sorted = {1, 2, 3, 4, 5};
+        assertEquals(3, Paired.percentile(sorted, 50));
+        assertEquals(2, Paired.percentile(sorted, 25));
+        assertEquals(4.6, Paired.percentile(sorted, 90), 1e-9);
+        assertEquals(5, Paired.percentile(sorted, 100));
+    }
+}
