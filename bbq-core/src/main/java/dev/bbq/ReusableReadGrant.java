@@ -29,19 +29,7 @@ import java.util.Objects;
  * <p>An instance is not thread-safe: use it on the consumer's thread. It may move between queues,
  * but only while it holds no open grant.
  */
-public final class ReusableReadGrant implements AutoCloseable {
-    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
-    private static final long ENDED = Long.MIN_VALUE;
-
-    private Ring ring;
-    private long id = ENDED;
-    /** Where the granted bytes (a frame's payload) start in the ring. */
-    private int start;
-    /** Bytes granted: the region's length, or the frame's length. */
-    private int length;
-    /** Whether this holds a frame, which is released whole. */
-    private boolean frame;
-
+public final class ReusableReadGrant extends ReusableReadGrantPad implements AutoCloseable {
     /** A reusable read grant that holds nothing yet. */
     public ReusableReadGrant() {
     }
@@ -212,4 +200,33 @@ public final class ReusableReadGrant implements AutoCloseable {
         return "ReusableReadGrant[" + (frame ? "frame, " : "") + "length=" + length
                 + (isOpen() ? ", open]" : ", ended]");
     }
+}
+
+/**
+ * The fields a grant call writes, between padding: a reusable grant is rewritten on every grant, and
+ * callers allocate it next to objects the other side reads (a handler, the other side's grant).
+ */
+abstract class ReusableReadGrantFields extends LinePad {
+    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
+    static final long ENDED = Long.MIN_VALUE;
+
+    Ring ring;
+    long id = ENDED;
+    /** Where the granted bytes (a frame's payload) start in the ring. */
+    int start;
+    /** Bytes granted: the region's length, or the frame's length. */
+    int length;
+    /** Whether this holds a frame, which is released whole. */
+    boolean frame;
+}
+
+abstract class ReusableReadGrantPad extends ReusableReadGrantFields {
+    byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
+    byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
+    byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
+    byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
+    byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
+    byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
+    byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
+    byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
 }

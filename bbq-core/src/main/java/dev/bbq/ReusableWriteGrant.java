@@ -33,19 +33,7 @@ import java.util.Objects;
  * <p>An instance is not thread-safe: use it on the producer's thread. It may move between queues,
  * but only while it holds no open grant.
  */
-public final class ReusableWriteGrant implements AutoCloseable {
-    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
-    private static final long ENDED = Long.MIN_VALUE;
-
-    private Ring ring;
-    private long id = ENDED;
-    /** Where the grant starts in the ring (a frame's header goes here). */
-    private int start;
-    /** A frame's header width, 1 to 5; 0 for raw bytes. */
-    private int width;
-    /** Bytes granted: the room of a raw grant, the largest length of a frame. */
-    private int length;
-
+public final class ReusableWriteGrant extends ReusableWriteGrantPad implements AutoCloseable {
     /** A reusable write grant that holds nothing yet. */
     public ReusableWriteGrant() {
     }
@@ -195,4 +183,33 @@ public final class ReusableWriteGrant implements AutoCloseable {
         return "ReusableWriteGrant[" + (width == 0 ? "length=" : "maxLength=") + length
                 + (isOpen() ? ", open]" : ", ended]");
     }
+}
+
+/**
+ * The fields a grant call writes, between padding: a reusable grant is rewritten on every grant, and
+ * callers allocate it next to objects the other side reads (a handler, the other side's grant).
+ */
+abstract class ReusableWriteGrantFields extends LinePad {
+    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
+    static final long ENDED = Long.MIN_VALUE;
+
+    Ring ring;
+    long id = ENDED;
+    /** Where the grant starts in the ring (a frame's header goes here). */
+    int start;
+    /** A frame's header width, 1 to 5; 0 for raw bytes. */
+    int width;
+    /** Bytes granted: the room of a raw grant, the largest length of a frame. */
+    int length;
+}
+
+abstract class ReusableWriteGrantPad extends ReusableWriteGrantFields {
+    byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
+    byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
+    byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
+    byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
+    byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
+    byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
+    byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
+    byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
 }

@@ -62,4 +62,20 @@ class RingLayoutTest {
         assertTrue(first(flags) >= LINE, layout.toPrintable());
         assertTrue(layout.instanceSize() - end(flags) >= LINE, layout.toPrintable());
     }
+
+    @Test
+    void theFieldsEveryGrantCallRewritesSitAtLeastACacheLineFromEitherEndOfAReusableGrant() {
+        for (Class<?> grant : new Class<?>[] {ReusableWriteGrant.class, ReusableReadGrant.class}) {
+            ClassLayout layout = ClassLayout.parseClass(grant);
+            List<FieldLayout> written = new ArrayList<>();
+            for (FieldLayout f : layout.fields()) {
+                if (f.classShortName().endsWith("GrantFields")) {
+                    written.add(f);
+                }
+            }
+            assertTrue(written.size() >= 4, layout.toPrintable());
+            assertTrue(first(written) >= LINE, layout.toPrintable());
+            assertTrue(layout.instanceSize() - end(written) >= LINE, layout.toPrintable());
+        }
+    }
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * per candidate against the reference; the report is the distribution of those paired ratios.
  *
  * <p>Same channels, workloads, sequence check and JVM flags as {@link ThroughputBenchmark}; while
- * one candidate runs, the others' threads are parked.
+ * one candidate runs, the others' threads are parked. A candidate written {@code NAME@JAR} runs
+ * from another build of this module (a core change against the build before it, in the same rounds).
  *
  * <pre>
  *   java -jar bench/target/benchmarks.jar paired [--candidates A,B,...] [--vs AGRONA_CLAIM]
@@ -79,7 +80,7 @@ public final class Paired {
         List<String> all = new ArrayList<>(candidates);
         all.add(reference);
         for (String name : all) {
-            Candidate.valueOf(name); // fail before any child starts
+            Candidate.valueOf(candidateName(name)); // fail before any child starts
         }
         PrintStream console = System.out;
         console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
@@ -95,6 +96,17 @@ public final class Paired {
                 }
             }
         }
+    }
+
+    /** A candidate is named as in {@link Candidate}, optionally {@code @JAR} to run it from another build. */
+    private static String candidateName(String spec) {
+        int at = spec.indexOf('@');
+        return at < 0 ? spec : spec.substring(0, at);
+    }
+
+    private static String classPath(String spec) {
+        int at = spec.indexOf('@');
+        return at < 0 ? System.getProperty("java.class.path") : spec.substring(at + 1);
     }
 
     private static List<String> names(Enum<?>[] values) {
@@ -171,11 +183,11 @@ public final class Paired {
         private final PrintWriter commands;
         private final String name;
 
-        Child(String jvm, String name, String workload, int budget) throws IOException {
-            this.name = name;
+        Child(String jvm, String spec, String workload, int budget) throws IOException {
+            this.name = spec;
             List<String> command = List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true",
-                    "-cp", System.getProperty("java.class.path"), Paired.class.getName(), "child", name, workload,
+                    "-cp", classPath(spec), Paired.class.getName(), "child", candidateName(spec), workload,
                     Integer.toString(budget));
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
