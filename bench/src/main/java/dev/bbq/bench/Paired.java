@@ -38,7 +38,12 @@ import java.util.concurrent.locks.LockSupport;
  *   java -jar bench/target/benchmarks.jar paired [--candidates A,B,...] [--vs AGRONA_CLAIM]
  *        [--workloads W,...] [--budgets N,...] [--rounds 30] [--round-ms 200] [--warmup-rounds 10]
  *        [--jvm PATH] [--out FILE.csv]
+ *   java -jar bench/target/benchmarks.jar paired --bulk 4096,65536     # bbq raw and Agrona against a one-thread copy
  * </pre>
+ *
+ * <p>With {@code --bulk}, the candidates are {@link Bulk} kinds moving chunks of the given sizes
+ * (default: {@code BBQ_RAW,AGRONA_CLAIM} against {@code ONE_THREAD_COPY}, 1 MiB) and rates are in
+ * GiB/s.
  */
 public final class Paired {
     private static final int MASK = Workload.PERIOD - 1;
@@ -50,7 +55,13 @@ public final class Paired {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("child")) {
-            child(Candidate.valueOf(args[1]), Workload.valueOf(args[2]), Integer.parseInt(args[3]));
+            Workload workload = Workload.valueOf(args[2]);
+            child(Candidate.valueOf(args[1]).open(workload, Integer.parseInt(args[3]), Mode.SPIN), workload.sizes());
+            return;
+        }
+        if (args.length > 0 && args[0].equals("child-bulk")) {
+            child(Bulk.valueOf(args[1]).open(Integer.parseInt(args[2]), Integer.parseInt(args[3])),
+                    new int[Workload.PERIOD]);
             return;
         }
         List<String> candidates = List.of("BBQ_FRAMED_WRITE");
@@ -62,6 +73,7 @@ public final class Paired {
         int warmupRounds = 10;
         String jvm = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         Path out = null;
+        boolean bulk = false;
         for (int i = 0; i < args.length - 1; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -74,25 +86,44 @@ public final class Paired {
                 case "--warmup-rounds": warmupRounds = Integer.parseInt(value); break;
                 case "--jvm": jvm = value; break;
                 case "--out": out = Paths.get(value); break;
+                case "--bulk": bulk = true; workloads = List.of(value.split(",")); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (bulk) {
+            if (!Arrays.asList(args).contains("--candidates")) {
+                candidates = List.of("BBQ_RAW", "AGRONA_CLAIM");
+            }
+            if (!Arrays.asList(args).contains("--vs")) {
+                reference = "ONE_THREAD_COPY";
+            }
+            if (!Arrays.asList(args).contains("--budgets")) {
+                budgets = List.of("1048576");
             }
         }
         List<String> all = new ArrayList<>(candidates);
         all.add(reference);
         for (String name : all) {
-            Candidate.valueOf(candidateName(name)); // fail before any child starts
+            // fail before any child starts
+            if (bulk) {
+                Bulk.valueOf(candidateName(name));
+            } else {
+                Candidate.valueOf(candidateName(name));
+            }
         }
         PrintStream console = System.out;
         console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
                 + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
-        console.printf(Locale.ROOT, "%-20s %-16s %8s %10s %10s %8s %17s %15s %7s%n", "candidate", "workload", "budget",
-                "M msg/s", "ref M/s", "ratio", "p25-p75", "min-max", ">=1.5x");
+        String unit = bulk ? "GiB/s" : "M msg/s";
+        console.printf(Locale.ROOT, "%-20s %-16s %8s %10s %10s %8s %17s %15s %7s%n", "candidate",
+                bulk ? "chunk" : "workload", "budget", unit, "ref", "ratio", "p25-p75", "min-max", ">=1.5x");
         try (Writer csv = out == null ? Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
              PrintWriter rows = new PrintWriter(csv)) {
             rows.println("candidate,reference,workload,budget,round,rate,reference_rate,ratio");
             for (String budget : budgets) {
                 for (String workload : workloads) {
-                    compare(all, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds, jvm, console, rows);
+                    compare(all, bulk, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds, jvm, console,
+                            rows);
                 }
             }
         }
@@ -117,15 +148,19 @@ public final class Paired {
         return names;
     }
 
-    /** One workload and budget: every candidate in its own JVM, rounds in rotating order. */
-    private static void compare(List<String> all, String workload, int budget, int rounds, int roundMillis,
-                                int warmupRounds, String jvm, PrintStream console, PrintWriter rows)
+    /**
+     * One workload (or bulk chunk) and budget: every candidate in its own JVM, rounds in rotating
+     * order. Prints each candidate against the reference and, with more than one candidate, the
+     * first against each of the others, from the same rounds.
+     */
+    private static void compare(List<String> all, boolean bulk, String workload, int budget, int rounds,
+                                int roundMillis, int warmupRounds, String jvm, PrintStream console, PrintWriter rows)
             throws IOException, InterruptedException {
         int n = all.size();
         List<Child> children = new ArrayList<>();
         try {
             for (String name : all) {
-                children.add(new Child(jvm, name, workload, budget));
+                children.add(new Child(jvm, name, bulk, workload, budget));
             }
             double[][] rates = new double[n][rounds];
             for (int round = -warmupRounds; round < rounds; round++) {
@@ -137,22 +172,16 @@ public final class Paired {
                     }
                 }
             }
-            double[] reference = rates[n - 1];
+            double scale = bulk ? 1 << 30 : 1e6;
             for (int c = 0; c < n - 1; c++) {
-                double[] ratios = new double[rounds];
-                int atTarget = 0;
+                print(console, all.get(c), all.get(n - 1), workload, budget, rates[c], rates[n - 1], scale);
                 for (int r = 0; r < rounds; r++) {
-                    ratios[r] = rates[c][r] / reference[r];
-                    atTarget += ratios[r] >= 1.5 ? 1 : 0;
                     rows.printf(Locale.ROOT, "%s,%s,%s,%d,%d,%.0f,%.0f,%.4f%n", all.get(c), all.get(n - 1), workload,
-                            budget, r, rates[c][r], reference[r], ratios[r]);
+                            budget, r, rates[c][r], rates[n - 1][r], rates[c][r] / rates[n - 1][r]);
                 }
-                double[] sorted = ratios.clone();
-                Arrays.sort(sorted);
-                console.printf(Locale.ROOT, "%-20s %-16s %8d %10.2f %10.2f %7.2fx %8.2f-%-8.2f %6.2f-%-8.2f %3d/%d%n",
-                        all.get(c), workload, budget, median(rates[c]) / 1e6, median(reference) / 1e6,
-                        percentile(sorted, 50), percentile(sorted, 25), percentile(sorted, 75), sorted[0],
-                        sorted[rounds - 1], atTarget, rounds);
+            }
+            for (int c = 1; c < n - 1; c++) {
+                print(console, all.get(0) + " / " + all.get(c), all.get(c), workload, budget, rates[0], rates[c], scale);
             }
             rows.flush();
         } finally {
@@ -160,6 +189,22 @@ public final class Paired {
                 child.close();
             }
         }
+    }
+
+    /** One line: median rates, and the distribution of the per-round ratios {@code a[r] / b[r]}. */
+    private static void print(PrintStream console, String label, String reference, String workload, int budget,
+                              double[] a, double[] b, double scale) {
+        int rounds = a.length;
+        double[] ratios = new double[rounds];
+        int atTarget = 0;
+        for (int r = 0; r < rounds; r++) {
+            ratios[r] = a[r] / b[r];
+            atTarget += ratios[r] >= 1.5 ? 1 : 0;
+        }
+        Arrays.sort(ratios);
+        console.printf(Locale.ROOT, "%-20s %-16s %8d %10.2f %10.2f %7.2fx %8.2f-%-8.2f %6.2f-%-8.2f %3d/%d%n",
+                label, workload, budget, median(a) / scale, median(b) / scale, percentile(ratios, 50),
+                percentile(ratios, 25), percentile(ratios, 75), ratios[0], ratios[rounds - 1], atTarget, rounds);
     }
 
     private static double median(double[] values) {
@@ -183,12 +228,12 @@ public final class Paired {
         private final PrintWriter commands;
         private final String name;
 
-        Child(String jvm, String spec, String workload, int budget) throws IOException {
+        Child(String jvm, String spec, boolean bulk, String workload, int budget) throws IOException {
             this.name = spec;
             List<String> command = List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true",
-                    "-cp", classPath(spec), Paired.class.getName(), "child", candidateName(spec), workload,
-                    Integer.toString(budget));
+                    "-cp", classPath(spec), Paired.class.getName(), bulk ? "child-bulk" : "child", candidateName(spec),
+                    workload, Integer.toString(budget));
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -225,8 +270,8 @@ public final class Paired {
     // ---------------------------------------------------------------------------------------------
     // The child: one candidate, a producer and a consumer thread, parked between rounds.
 
-    private static void child(Candidate candidate, Workload workload, int budget) throws Exception {
-        Rounds rounds = new Rounds(candidate.open(workload, budget, Mode.SPIN), workload.sizes());
+    private static void child(Channel channel, int[] sizes) throws Exception {
+        Rounds rounds = new Rounds(channel, sizes);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY");
         System.out.flush();

@@ -192,7 +192,8 @@ public final class Report {
         Collection<RunResult> copy = new Runner(options(CopyBenchmark.class.getName()).build()).run();
         for (RunResult r : queue) {
             int chunk = Integer.parseInt(r.getParams().getParam("chunk"));
-            Row row = new Row("bulk", "BBQ_RAW", "chunk " + chunk, Integer.parseInt(r.getParams().getParam("budget")), "SPIN");
+            Row row = new Row("bulk", r.getParams().getParam("queue"), "chunk " + chunk,
+                    Integer.parseInt(r.getParams().getParam("budget")), "SPIN");
             row.mibs = r.getSecondaryResults().get("bytesReceived").getStatistics().getPercentile(50) / (1 << 20);
             rows.add(row);
         }
@@ -207,6 +208,11 @@ public final class Report {
                 System.out.printf(Locale.ROOT, "  %-17s %-12s %9.0f MiB/s%n", row.candidate, row.workload, row.mibs);
             }
         }
+    }
+
+    private Row bulkRow(String candidate, String workload) {
+        return rows.stream().filter(x -> x.kind.equals("bulk") && x.candidate.equals(candidate)
+                && x.workload.equals(workload)).findFirst().orElse(null);
     }
 
     /** Bytes allocated per delivered message, from the GC profiler's allocation rate (MB/s). */
@@ -335,18 +341,20 @@ public final class Report {
         if (hasBulk) {
             w.println("### Bulk streaming (raw grants, producer copies in, consumer copies out)");
             w.println();
-            w.println("| what | chunk | MiB/s | vs one-thread copy |");
-            w.println("|---|---|---:|---:|");
+            w.println("| what | chunk | MiB/s | vs one-thread copy | vs Agrona |");
+            w.println("|---|---|---:|---:|---:|");
             for (Row r : rows) {
-                if (r.kind.equals("bulk") && r.candidate.equals("BBQ_RAW")) {
-                    Row floor = rows.stream().filter(x -> x.kind.equals("bulk") && x.candidate.equals("ONE_THREAD_COPY")
-                            && x.workload.equals(r.workload)).findFirst().orElse(null);
-                    Row copyRow = floor;
-                    w.printf(Locale.ROOT, "| bbq raw, two threads | %s | %.0f | %s |%n", r.workload, r.mibs,
-                            copyRow == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.mibs / copyRow.mibs));
-                    if (copyRow != null) {
-                        w.printf(Locale.ROOT, "| one thread, one copy | %s | %.0f | 100%% |%n", copyRow.workload, copyRow.mibs);
+                if (r.kind.equals("bulk") && r.candidate.equals("ONE_THREAD_COPY")) {
+                    Row bbq = bulkRow("BBQ_RAW", r.workload);
+                    Row peer = bulkRow("AGRONA_CLAIM", r.workload);
+                    for (Row q : new Row[] {bbq, peer}) {
+                        if (q != null) {
+                            w.printf(Locale.ROOT, "| %s, two threads | %s | %.0f | %.0f%% | %s |%n",
+                                    q == bbq ? "bbq raw" : "Agrona claim", r.workload, q.mibs, 100 * q.mibs / r.mibs,
+                                    peer == null ? "" : String.format(Locale.ROOT, "%.2fx", q.mibs / peer.mibs));
+                        }
                     }
+                    w.printf(Locale.ROOT, "| one thread, one copy | %s | %.0f | 100%% | |%n", r.workload, r.mibs);
                 }
             }
             w.println();

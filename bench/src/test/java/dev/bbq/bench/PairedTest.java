@@ -75,6 +75,19 @@ class PairedTest {
     }
 
     @Test
+    void bulkChannelsCountTheBytesTheyMove() throws Exception {
+        for (Bulk kind : Bulk.values()) {
+            Paired.Rounds rounds = new Paired.Rounds(kind.open(4096, 64 * 1024), new int[Workload.PERIOD]);
+            try {
+                double bytesPerSecond = rounds.run(30);
+                assertTrue(bytesPerSecond > 4096, kind + ": " + bytesPerSecond);
+            } finally {
+                rounds.stop();
+            }
+        }
+    }
+
+    @Test
     void percentilesInterpolateBetweenRanks() {
         double[] sorted = {1, 2, 3, 4, 5};
         assertEquals(3, Paired.percentile(sorted, 50));
