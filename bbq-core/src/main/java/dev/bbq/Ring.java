@@ -138,12 +138,15 @@ final class Ring extends RingPad2 {
         this.control = control;
         this.waitStrategy = waitStrategy;
         this.signals = waitStrategy.signals();
+        // Allocation order, so that each side's view (rewritten per slice on JDK 11 and 12, per
+        // frame handed to a handler on every JDK) is followed by a padded waiter and not by whatever
+        // the caller allocates next, such as the other side's producer or consumer object.
+        this.pView = data.duplicate();
         this.producerWaiter = new ParkingWaiter(this, false);
+        this.cView = data.duplicate();
         this.consumerWaiter = new ParkingWaiter(this, true);
         this.inBandCommits = inBandCommits;
         this.file = file;
-        this.pView = data.duplicate();
-        this.cView = data.duplicate();
         if (fresh) {
             // A fresh ring is straight and empty, with its watermark at the end (I3), and the first
             // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.

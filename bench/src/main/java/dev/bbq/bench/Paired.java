@@ -115,7 +115,7 @@ public final class Paired {
         console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
                 + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
         String unit = bulk ? "GiB/s" : "M msg/s";
-        console.printf(Locale.ROOT, "%-20s %-16s %8s %10s %10s %8s %17s %15s %7s%n", "candidate",
+        console.printf(Locale.ROOT, "%-40s %-16s %8s %10s %10s %8s %17s %15s %7s%n", "candidate",
                 bulk ? "chunk" : "workload", "budget", unit, "ref", "ratio", "p25-p75", "min-max", ">=1.5x");
         try (Writer csv = out == null ? Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
              PrintWriter rows = new PrintWriter(csv)) {
@@ -202,7 +202,7 @@ public final class Paired {
             atTarget += ratios[r] >= 1.5 ? 1 : 0;
         }
         Arrays.sort(ratios);
-        console.printf(Locale.ROOT, "%-20s %-16s %8d %10.2f %10.2f %7.2fx %8.2f-%-8.2f %6.2f-%-8.2f %3d/%d%n",
+        console.printf(Locale.ROOT, "%-40s %-16s %8d %10.2f %10.2f %7.2fx %8.2f-%-8.2f %6.2f-%-8.2f %3d/%d%n",
                 label, workload, budget, median(a) / scale, median(b) / scale, percentile(ratios, 50),
                 percentile(ratios, 25), percentile(ratios, 75), ratios[0], ratios[rounds - 1], atTarget, rounds);
     }
