@@ -26,11 +26,10 @@ import java.util.concurrent.TimeUnit;
  * <p>A consumer is meant for one thread. It is not thread-safe; handing it, or an open grant, to
  * another thread needs a happens-before edge. At most one read grant is open at a time.
  */
-public final class Consumer implements AutoCloseable {
-    private final Ring ring;
+public final class Consumer extends QueueHalf implements AutoCloseable {
 
     Consumer(Ring ring) {
-        this.ring = ring;
+        super(ring);
     }
 
     /** @return the ring's size in bytes */

@@ -24,11 +24,10 @@ import java.util.concurrent.TimeUnit;
  * runs out or at the end of the stream, which {@link #isClosed()} tells apart. A frame consumer is
  * meant for one thread; it is not thread-safe. At most one frame is held at a time.
  */
-public final class FrameConsumer implements AutoCloseable {
-    private final Ring ring;
+public final class FrameConsumer extends QueueHalf implements AutoCloseable {
 
     FrameConsumer(Ring ring) {
-        this.ring = ring;
+        super(ring);
     }
 
     /** @return the ring's size in bytes */

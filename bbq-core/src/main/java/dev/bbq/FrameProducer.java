@@ -29,13 +29,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Blocking forms follow {@link Producer}'s conventions. A frame producer is meant for one thread;
  * it is not thread-safe. At most one frame grant is open at a time.
  */
-public final class FrameProducer implements AutoCloseable {
-    private final Ring ring;
-    private final int maxFrameLength;
+public final class FrameProducer extends QueueHalf implements AutoCloseable {
 
     FrameProducer(Ring ring) {
-        this.ring = ring;
-        this.maxFrameLength = FrameHeader.maxFrameLength(ring.capacity);
+        super(ring);
     }
 
     /** @return the ring's size in bytes */
@@ -45,7 +42,7 @@ public final class FrameProducer implements AutoCloseable {
 
     /** @return the largest frame this queue can ever accept: the largest n with n + header(n) &lt;= capacity */
     public int maxFrameLength() {
-        return maxFrameLength;
+        return ring.maxFrameLength;
     }
 
     /**
@@ -291,9 +288,9 @@ public final class FrameProducer implements AutoCloseable {
 
     private void checkCanGrant(int length) {
         ring.checkNoWriteGrant();
-        if (length < 0 || length > maxFrameLength) {
+        if (length < 0 || length > ring.maxFrameLength) {
             throw new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and "
-                    + maxFrameLength + ", the largest frame a " + ring.capacity + "-byte queue can hold");
+                    + ring.maxFrameLength + ", the largest frame a " + ring.capacity + "-byte queue can hold");
         }
         ring.checkProducerOpen();
     }

@@ -28,11 +28,10 @@ import java.util.concurrent.TimeUnit;
  * thread-safe; handing it, or an open grant, to another thread needs a happens-before edge such as
  * a {@code volatile} write and read. At most one write grant is open at a time.
  */
-public final class Producer implements AutoCloseable {
-    private final Ring ring;
+public final class Producer extends QueueHalf implements AutoCloseable {
 
     Producer(Ring ring) {
-        this.ring = ring;
+        super(ring);
     }
 
     /** @return the ring's size in bytes: the largest grant this producer can ever receive */

@@ -101,6 +101,8 @@ final class Ring extends RingPad2 {
     static final long CLOSED = -1L;
 
     final int capacity;
+    /** The largest frame this ring can carry: the largest n with n + header(n) &lt;= capacity. */
+    final int maxFrameLength;
     /** The data: exactly {@code capacity} bytes, index 0 is the ring's offset 0. */
     final ByteBuffer data;
     /** Shared words; see {@link ControlBlock}. */
@@ -134,6 +136,7 @@ final class Ring extends RingPad2 {
     Ring(ByteBuffer data, ControlBlock control, WaitStrategy waitStrategy, boolean inBandCommits, QueueFile file,
          boolean fresh) {
         this.capacity = data.capacity();
+        this.maxFrameLength = FrameHeader.maxFrameLength(capacity);
         this.data = data;
         this.control = control;
         this.waitStrategy = waitStrategy;

@@ -78,4 +78,20 @@ class RingLayoutTest {
             assertTrue(layout.instanceSize() - end(written) >= LINE, layout.toPrintable());
         }
     }
+
+    @Test
+    void theRingReferenceEveryCallLoadsSitsAtLeastACacheLineFromEitherEndOfEachHalf() {
+        for (Class<?> half : new Class<?>[] {Producer.class, Consumer.class, FrameProducer.class, FrameConsumer.class}) {
+            ClassLayout layout = ClassLayout.parseClass(half);
+            List<FieldLayout> ring = new ArrayList<>();
+            for (FieldLayout f : layout.fields()) {
+                if (!f.name().matches("[pq][0-9]{3}")) {
+                    ring.add(f);
+                }
+            }
+            assertTrue(ring.size() == 1 && ring.get(0).name().equals("ring"), layout.toPrintable());
+            assertTrue(first(ring) >= LINE, layout.toPrintable());
+            assertTrue(layout.instanceSize() - end(ring) >= LINE, layout.toPrintable());
+        }
+    }
 }
