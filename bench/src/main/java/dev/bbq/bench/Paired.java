@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *   java -jar bench/target/benchmarks.jar paired [--candidates A,B,...] [--vs AGRONA_CLAIM]
  *        [--workloads W,...] [--budgets N,...] [--rounds 30] [--round-ms 200] [--warmup-rounds 10]
- *        [--jvm PATH] [--out FILE.csv]
+ *        [--jvm PATH] [--jvm-args "FLAGS"] [--out FILE.csv]
  *   java -jar bench/target/benchmarks.jar paired --bulk 4096,65536     # bbq raw and Agrona against a one-thread copy
  * </pre>
  *
@@ -72,6 +72,7 @@ public final class Paired {
         int roundMillis = 200;
         int warmupRounds = 10;
         String jvm = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> jvmArgs = List.of();
         Path out = null;
         boolean bulk = false;
         for (int i = 0; i < args.length - 1; i += 2) {
@@ -85,6 +86,7 @@ public final class Paired {
                 case "--round-ms": roundMillis = Integer.parseInt(value); break;
                 case "--warmup-rounds": warmupRounds = Integer.parseInt(value); break;
                 case "--jvm": jvm = value; break;
+                case "--jvm-args": jvmArgs = List.of(value.trim().split("\\s+")); break;
                 case "--out": out = Paths.get(value); break;
                 case "--bulk": bulk = true; workloads = List.of(value.split(",")); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
@@ -122,8 +124,8 @@ public final class Paired {
             rows.println("candidate,reference,workload,budget,round,rate,reference_rate,ratio");
             for (String budget : budgets) {
                 for (String workload : workloads) {
-                    compare(all, bulk, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds, jvm, console,
-                            rows);
+                    compare(all, bulk, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds, jvm,
+                            jvmArgs, console, rows);
                 }
             }
         }
@@ -154,13 +156,14 @@ public final class Paired {
      * first against each of the others, from the same rounds.
      */
     private static void compare(List<String> all, boolean bulk, String workload, int budget, int rounds,
-                                int roundMillis, int warmupRounds, String jvm, PrintStream console, PrintWriter rows)
+                                int roundMillis, int warmupRounds, String jvm, List<String> jvmArgs, PrintStream console,
+                                PrintWriter rows)
             throws IOException, InterruptedException {
         int n = all.size();
         List<Child> children = new ArrayList<>();
         try {
             for (String name : all) {
-                children.add(new Child(jvm, name, bulk, workload, budget));
+                children.add(new Child(jvm, jvmArgs, name, bulk, workload, budget));
             }
             double[][] rates = new double[n][rounds];
             for (int round = -warmupRounds; round < rounds; round++) {
@@ -228,12 +231,14 @@ public final class Paired {
         private final PrintWriter commands;
         private final String name;
 
-        Child(String jvm, String spec, boolean bulk, String workload, int budget) throws IOException {
+        Child(String jvm, List<String> jvmArgs, String spec, boolean bulk, String workload, int budget)
+                throws IOException {
             this.name = spec;
-            List<String> command = List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
-                    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true",
-                    "-cp", classPath(spec), Paired.class.getName(), bulk ? "child-bulk" : "child", candidateName(spec),
-                    workload, Integer.toString(budget));
+            List<String> command = new ArrayList<>(List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+                    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"));
+            command.addAll(jvmArgs);
+            command.addAll(List.of("-cp", classPath(spec), Paired.class.getName(), bulk ? "child-bulk" : "child",
+                    candidateName(spec), workload, Integer.toString(budget)));
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
