@@ -39,6 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  *        [--workloads W,...] [--budgets N,...] [--rounds 30] [--round-ms 200] [--warmup-rounds 10]
  *        [--jvm PATH] [--jvm-args "FLAGS"] [--out FILE.csv]
  *   java -jar bench/target/benchmarks.jar paired --bulk 4096,65536     # bbq raw and Agrona against a one-thread copy
+ *   java -jar bench/target/benchmarks.jar paired --mode latency        # median round trip per round, 64 B
  * </pre>
  *
  * <p>With {@code --bulk}, the candidates are {@link Bulk} kinds moving chunks of the given sizes
@@ -64,6 +65,14 @@ public final class Paired {
                     new int[Workload.PERIOD]);
             return;
         }
+        if (args.length > 0 && args[0].equals("child-latency")) {
+            Candidate candidate = Candidate.valueOf(args[1]);
+            Workload workload = Workload.valueOf(args[2]);
+            int budget = Integer.parseInt(args[3]);
+            serve(new PingPong(candidate.open(workload, budget, Mode.SPIN), candidate.open(workload, budget, Mode.SPIN),
+                    workload.sizes()));
+            return;
+        }
         List<String> candidates = List.of("BBQ_FRAMED_WRITE");
         String reference = "AGRONA_CLAIM";
         List<String> workloads = names(Workload.values());
@@ -75,6 +84,7 @@ public final class Paired {
         List<String> jvmArgs = List.of();
         Path out = null;
         boolean bulk = false;
+        boolean latency = false;
         for (int i = 0; i < args.length - 1; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -89,6 +99,12 @@ public final class Paired {
                 case "--jvm-args": jvmArgs = List.of(value.trim().split("\\s+")); break;
                 case "--out": out = Paths.get(value); break;
                 case "--bulk": bulk = true; workloads = List.of(value.split(",")); break;
+                case "--mode":
+                    if (!value.equals("latency")) {
+                        throw new IllegalArgumentException("--mode " + value + ": only latency");
+                    }
+                    latency = true;
+                    break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -103,6 +119,15 @@ public final class Paired {
                 budgets = List.of("1048576");
             }
         }
+        if (latency) {
+            if (!Arrays.asList(args).contains("--workloads")) {
+                workloads = List.of("FIXED_64");
+            }
+            if (!Arrays.asList(args).contains("--budgets")) {
+                budgets = List.of("65536");
+            }
+        }
+        String childMode = bulk ? "child-bulk" : latency ? "child-latency" : "child";
         List<String> all = new ArrayList<>(candidates);
         all.add(reference);
         for (String name : all) {
@@ -116,7 +141,11 @@ public final class Paired {
         PrintStream console = System.out;
         console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
                 + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
-        String unit = bulk ? "GiB/s" : "M msg/s";
+        String unit = bulk ? "GiB/s" : latency ? "p50 ns" : "M msg/s";
+        if (latency) {
+            console.println("Round trips through two queues of each candidate; per round the median round trip in ns "
+                    + "(a ratio below 1 is faster than the reference)");
+        }
         console.printf(Locale.ROOT, "%-40s %-16s %8s %10s %10s %8s %17s %15s %7s%n", "candidate",
                 bulk ? "chunk" : "workload", "budget", unit, "ref", "ratio", "p25-p75", "min-max", ">=1.5x");
         try (Writer csv = out == null ? Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
@@ -124,8 +153,8 @@ public final class Paired {
             rows.println("candidate,reference,workload,budget,round,rate,reference_rate,ratio");
             for (String budget : budgets) {
                 for (String workload : workloads) {
-                    compare(all, bulk, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds, jvm,
-                            jvmArgs, console, rows);
+                    compare(all, childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
+                            jvm, jvmArgs, console, rows);
                 }
             }
         }
@@ -155,7 +184,7 @@ public final class Paired {
      * order. Prints each candidate against the reference and, with more than one candidate, the
      * first against each of the others, from the same rounds.
      */
-    private static void compare(List<String> all, boolean bulk, String workload, int budget, int rounds,
+    private static void compare(List<String> all, String childMode, String workload, int budget, int rounds,
                                 int roundMillis, int warmupRounds, String jvm, List<String> jvmArgs, PrintStream console,
                                 PrintWriter rows)
             throws IOException, InterruptedException {
@@ -163,7 +192,7 @@ public final class Paired {
         List<Child> children = new ArrayList<>();
         try {
             for (String name : all) {
-                children.add(new Child(jvm, jvmArgs, name, bulk, workload, budget));
+                children.add(new Child(jvm, jvmArgs, name, childMode, workload, budget));
             }
             double[][] rates = new double[n][rounds];
             for (int round = -warmupRounds; round < rounds; round++) {
@@ -175,7 +204,7 @@ public final class Paired {
                     }
                 }
             }
-            double scale = bulk ? 1 << 30 : 1e6;
+            double scale = childMode.equals("child-bulk") ? 1 << 30 : childMode.equals("child-latency") ? 1 : 1e6;
             for (int c = 0; c < n - 1; c++) {
                 print(console, all.get(c), all.get(n - 1), workload, budget, rates[c], rates[n - 1], scale);
                 for (int r = 0; r < rounds; r++) {
@@ -231,13 +260,13 @@ public final class Paired {
         private final PrintWriter commands;
         private final String name;
 
-        Child(String jvm, List<String> jvmArgs, String spec, boolean bulk, String workload, int budget)
+        Child(String jvm, List<String> jvmArgs, String spec, String childMode, String workload, int budget)
                 throws IOException {
             this.name = spec;
             List<String> command = new ArrayList<>(List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"));
             command.addAll(jvmArgs);
-            command.addAll(List.of("-cp", classPath(spec), Paired.class.getName(), bulk ? "child-bulk" : "child",
+            command.addAll(List.of("-cp", classPath(spec), Paired.class.getName(), childMode,
                     candidateName(spec), workload, Integer.toString(budget)));
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -276,7 +305,11 @@ public final class Paired {
     // The child: one candidate, a producer and a consumer thread, parked between rounds.
 
     private static void child(Channel channel, int[] sizes) throws Exception {
-        Rounds rounds = new Rounds(channel, sizes);
+        serve(new Rounds(channel, sizes));
+    }
+
+    /** A child's side of the protocol: READY, then a RATE line per "run" command, until "quit". */
+    private static void serve(Turns rounds) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY");
         System.out.flush();
@@ -293,7 +326,16 @@ public final class Paired {
      * {@code running} drops; each thread then reports the round it finished in its own word, so the
      * next round starts only when both loops are out of the queue.
      */
-    static final class Rounds {
+    /** What a child runs in turns: one measured round at a time. */
+    interface Turns {
+        /** Runs one round of about {@code millis}; returns its measurement. */
+        double run(long millis) throws InterruptedException;
+
+        /** Ends the threads and closes the queues. */
+        void stop() throws InterruptedException;
+    }
+
+    static final class Rounds implements Turns {
         private final Channel channel;
         private final int[] sizes;
         private final Thread producer;
@@ -322,7 +364,8 @@ public final class Paired {
         }
 
         /** Runs a round of {@code millis} after a short ramp; returns delivered messages per second. */
-        double run(long millis) throws InterruptedException {
+        @Override
+        public double run(long millis) throws InterruptedException {
             running = true;
             int r = ++round;
             LockSupport.unpark(producer);
@@ -343,7 +386,8 @@ public final class Paired {
             return (c1 - c0) * 1e9 / (t1 - t0);
         }
 
-        void stop() throws InterruptedException {
+        @Override
+        public void stop() throws InterruptedException {
             round = -1;
             LockSupport.unpark(producer);
             LockSupport.unpark(consumer);
@@ -404,5 +448,115 @@ public final class Paired {
         /** 128 bytes of longs: the counter's distance from either end of its array. */
         private static final int SLOT = 16;
         private static final VarHandle DELIVERED = MethodHandles.arrayElementVarHandle(long[].class);
+    }
+
+    /**
+     * Round trips for {@code --mode latency}: the calling thread sends a message through one queue
+     * and waits for an echo thread to send it back through a second queue of the same candidate;
+     * each round reports the median round trip in nanoseconds. Only one message is ever in flight.
+     */
+    static final class PingPong implements Turns {
+        private final Channel ping;
+        private final Channel pong;
+        private final int[] sizes;
+        private final Checker back;
+        private final long[] samples = new long[1 << 20];
+        private final Thread echo;
+        private volatile int round;
+        private volatile boolean running;
+        private volatile int echoDone;
+        private volatile Throwable failure;
+        private long seq;
+
+        PingPong(Channel ping, Channel pong, int[] sizes) {
+            this.ping = ping;
+            this.pong = pong;
+            this.sizes = sizes;
+            this.back = new Checker(sizes);
+            echo = new Thread(this::echo, "echo");
+            echo.setDaemon(true);
+            echo.start();
+        }
+
+        @Override
+        public double run(long millis) throws InterruptedException {
+            running = true;
+            int r = ++round;
+            LockSupport.unpark(echo);
+            long start = System.nanoTime();
+            long counted = start + TimeUnit.MILLISECONDS.toNanos(RAMP_MILLIS);
+            long end = counted + TimeUnit.MILLISECONDS.toNanos(millis);
+            int n = 0;
+            while (true) {
+                long t0 = System.nanoTime();
+                int size = sizes[(int) (seq & MASK)];
+                while (!ping.offer(seq, size)) {
+                    awaitEcho();
+                }
+                while (pong.poll(back) == 0) {
+                    awaitEcho();
+                }
+                long t1 = System.nanoTime();
+                seq++;
+                if (t0 >= counted && n < samples.length) {
+                    samples[n++] = t1 - t0;
+                }
+                if (t1 >= end) {
+                    break;
+                }
+            }
+            running = false;
+            while (echoDone != r) {
+                awaitEcho();
+            }
+            Arrays.sort(samples, 0, n);
+            return samples[n / 2];
+        }
+
+        private void awaitEcho() {
+            if (failure != null) {
+                throw new IllegalStateException("the echo thread failed", failure);
+            }
+            Thread.onSpinWait();
+        }
+
+        @Override
+        public void stop() throws InterruptedException {
+            round = -1;
+            LockSupport.unpark(echo);
+            echo.join(10_000);
+            ping.close();
+            pong.close();
+        }
+
+        private void echo() {
+            try {
+                Checker checker = new Checker(sizes);
+                int seen = 0;
+                while (true) {
+                    int r;
+                    while ((r = round) == seen) {
+                        LockSupport.park(this);
+                    }
+                    if (r < 0) {
+                        return;
+                    }
+                    seen = r;
+                    while (running) {
+                        if (ping.poll(checker) > 0) {
+                            long s = checker.expected() - 1;
+                            while (!pong.offer(s, sizes[(int) (s & MASK)])) {
+                                Thread.onSpinWait();
+                            }
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    echoDone = r;
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
     }
 }

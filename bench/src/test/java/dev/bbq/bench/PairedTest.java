@@ -88,6 +88,19 @@ class PairedTest {
     }
 
     @Test
+    void latencyRoundsReportAMedianRoundTripAndCheckEveryEcho() throws Exception {
+        Workload workload = Workload.FIXED_64;
+        Paired.PingPong rounds = new Paired.PingPong(Candidate.BBQ_FRAMED_WRITE.open(workload, 64 * 1024, Mode.SPIN),
+                Candidate.BBQ_FRAMED_WRITE.open(workload, 64 * 1024, Mode.SPIN), workload.sizes());
+        try {
+            assertTrue(rounds.run(30) > 0);
+            assertTrue(rounds.run(30) > 0); // sequence numbers go on across rounds, checked both ways
+        } finally {
+            rounds.stop();
+        }
+    }
+
+    @Test
     void percentilesInterpolateBetweenRanks() {
         double[] sorted = {1, 2, 3, 4, 5};
         assertEquals(3, Paired.percentile(sorted, 50));
