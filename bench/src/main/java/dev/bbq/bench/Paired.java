@@ -195,12 +195,14 @@ public final class Paired {
                 children.add(new Child(jvm, jvmArgs, name, childMode, workload, budget));
             }
             double[][] rates = new double[n][rounds];
+            double[][][] details = new double[n][rounds][];
             for (int round = -warmupRounds; round < rounds; round++) {
                 for (int k = 0; k < n; k++) {
                     int who = Math.floorMod(round + k, n);
                     double rate = children.get(who).round(roundMillis);
                     if (round >= 0) {
                         rates[who][round] = rate;
+                        details[who][round] = children.get(who).detail;
                     }
                 }
             }
@@ -214,6 +216,18 @@ public final class Paired {
             }
             for (int c = 1; c < n - 1; c++) {
                 print(console, all.get(0) + " / " + all.get(c), all.get(c), workload, budget, rates[0], rates[c], scale);
+            }
+            if (childMode.equals("child-latency")) {
+                for (int c = 0; c < n; c++) {
+                    double[] p99 = new double[rounds];
+                    double[] p999 = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        p99[r] = details[c][r][0];
+                        p999[r] = details[c][r][1];
+                    }
+                    console.printf(Locale.ROOT, "%-40s %-16s %8d   median over rounds: p99 %.0f ns, p99.9 %.0f ns%n",
+                            all.get(c), workload, budget, median(p99), median(p999));
+                }
             }
             rows.flush();
         } finally {
@@ -275,9 +289,17 @@ public final class Paired {
         }
 
         /** Runs one round; returns the messages per second delivered during it. */
+        /** The rest of the last answer after its measurement: a latency round's p99 and p99.9. */
+        double[] detail = new double[0];
+
         double round(int millis) throws IOException {
             commands.println("run " + millis);
-            return Double.parseDouble(expect("RATE "));
+            String[] answer = expect("RATE ").trim().split(" ");
+            detail = new double[answer.length - 1];
+            for (int i = 1; i < answer.length; i++) {
+                detail[i - 1] = Double.parseDouble(answer[i]);
+            }
+            return Double.parseDouble(answer[0]);
         }
 
         /** Skips what an agent (a profiler from JAVA_TOOL_OPTIONS) may print, up to the answer. */
@@ -315,7 +337,8 @@ public final class Paired {
         System.out.flush();
         String line;
         while ((line = in.readLine()) != null && line.startsWith("run ")) {
-            System.out.println("RATE " + rounds.run(Long.parseLong(line.substring(4))));
+            double rate = rounds.run(Long.parseLong(line.substring(4)));
+            System.out.println("RATE " + rate + rounds.detail());
             System.out.flush();
         }
         rounds.stop();
@@ -330,6 +353,11 @@ public final class Paired {
     interface Turns {
         /** Runs one round of about {@code millis}; returns its measurement. */
         double run(long millis) throws InterruptedException;
+
+        /** What the last round measured beyond its result, as " value value ..."; empty if nothing. */
+        default String detail() {
+            return "";
+        }
 
         /** Ends the threads and closes the queues. */
         void stop() throws InterruptedException;
@@ -510,7 +538,17 @@ public final class Paired {
                 awaitEcho();
             }
             Arrays.sort(samples, 0, n);
+            p99 = samples[(int) (n * 0.99)];
+            p999 = samples[(int) (n * 0.999)];
             return samples[n / 2];
+        }
+
+        private long p99;
+        private long p999;
+
+        @Override
+        public String detail() {
+            return " " + p99 + " " + p999;
         }
 
         private void awaitEcho() {

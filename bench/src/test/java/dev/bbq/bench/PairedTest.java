@@ -93,7 +93,11 @@ class PairedTest {
         Paired.PingPong rounds = new Paired.PingPong(Candidate.BBQ_FRAMED_WRITE.open(workload, 64 * 1024, Mode.SPIN),
                 Candidate.BBQ_FRAMED_WRITE.open(workload, 64 * 1024, Mode.SPIN), workload.sizes());
         try {
-            assertTrue(rounds.run(30) > 0);
+            double p50 = rounds.run(30);
+            assertTrue(p50 > 0);
+            String[] tails = rounds.detail().trim().split(" ");
+            assertTrue(Double.parseDouble(tails[0]) >= p50 && Double.parseDouble(tails[1]) >= Double.parseDouble(tails[0]),
+                    p50 + " then " + rounds.detail());
             assertTrue(rounds.run(30) > 0); // sequence numbers go on across rounds, checked both ways
         } finally {
             rounds.stop();
