@@ -1,11 +1,17 @@
 package dev.bbq;
 
 /**
- * 128 bytes of padding at the start of an object whose fields one thread writes often: with
- * {@code Pad} classes after the fields, they sit at least two cache lines (and the adjacent-line
- * prefetcher's pair) away from whatever the allocator or the collector puts next to the object.
- * Byte fields, in a superclass, for the reason given on {@code RingPad0}; {@code RingLayoutTest}
- * checks the distances on every JDK the suite runs on.
+ * 128 bytes of padding at the start of an object whose fields are written often: the ring's
+ * producer fields, a waiter's flags, a reusable grant's fields, a half's ring reference. With a
+ * padding class after those fields, they sit at least two cache lines (and the adjacent-line
+ * prefetcher's pair) away from the object's header and from whatever the allocator or the
+ * collector puts next to the object.
+ *
+ * <p>Built JCTools' way from a class hierarchy (a superclass's fields are laid out first) and from
+ * bytes, not longs: since JDK 15 HotSpot places a subclass's small fields into the holes of its
+ * superclasses' layout, and only padding that leaves no holes keeps them out. The tail pads are one
+ * class per hierarchy for the same reason (each must extend its own fields class).
+ * {@code RingLayoutTest} checks the distances on every JDK the suite runs on.
  */
 abstract class LinePad {
     byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;

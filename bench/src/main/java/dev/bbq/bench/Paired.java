@@ -405,11 +405,16 @@ public final class Paired {
             long c1 = (long) DELIVERED.getOpaque(delivered, SLOT);
             long t1 = System.nanoTime();
             running = false;
+            // The loops leave the queue within one offer or poll; a minute means one is stuck.
+            long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             while (producerDone != r || consumerDone != r) {
                 if (failure != null) {
                     throw new IllegalStateException("round " + r + " failed", failure);
                 }
-                Thread.sleep(1);
+                if (System.nanoTime() - giveUp > 0) {
+                    throw new IllegalStateException("round " + r + ": a thread did not leave the queue within a minute");
+                }
+                Thread.onSpinWait();
             }
             return (c1 - c0) * 1e9 / (t1 - t0);
         }
@@ -534,7 +539,11 @@ public final class Paired {
                 }
             }
             running = false;
+            long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             while (echoDone != r) {
+                if (System.nanoTime() - giveUp > 0) {
+                    throw new IllegalStateException("round " + r + ": the echo thread did not stop within a minute");
+                }
                 awaitEcho();
             }
             Arrays.sort(samples, 0, n);
