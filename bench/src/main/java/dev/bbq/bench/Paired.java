@@ -150,7 +150,8 @@ public final class Paired {
                 bulk ? "chunk" : "workload", "budget", unit, "ref", "ratio", "p25-p75", "min-max", ">=1.5x");
         try (Writer csv = out == null ? Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
              PrintWriter rows = new PrintWriter(csv)) {
-            rows.println("candidate,reference,workload,budget,round,rate,reference_rate,ratio");
+            rows.println("candidate,reference,workload,budget,round,rate,reference_rate,ratio,"
+                    + "per_poll,empty_polls,refused_per_message");
             for (String budget : budgets) {
                 for (String workload : workloads) {
                     compare(all, childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
@@ -210,12 +211,29 @@ public final class Paired {
             for (int c = 0; c < n - 1; c++) {
                 print(console, all.get(c), all.get(n - 1), workload, budget, rates[c], rates[n - 1], scale);
                 for (int r = 0; r < rounds; r++) {
-                    rows.printf(Locale.ROOT, "%s,%s,%s,%d,%d,%.0f,%.0f,%.4f%n", all.get(c), all.get(n - 1), workload,
-                            budget, r, rates[c][r], rates[n - 1][r], rates[c][r] / rates[n - 1][r]);
+                    double[] d = details[c][r];
+                    rows.printf(Locale.ROOT, "%s,%s,%s,%d,%d,%.0f,%.0f,%.4f,%s%n", all.get(c), all.get(n - 1), workload,
+                            budget, r, rates[c][r], rates[n - 1][r], rates[c][r] / rates[n - 1][r],
+                            d.length == 3 ? String.format(Locale.ROOT, "%.3f,%.4f,%.4f", d[0], d[1], d[2]) : ",,");
                 }
             }
             for (int c = 1; c < n - 1; c++) {
                 print(console, all.get(0) + " / " + all.get(c), all.get(c), workload, budget, rates[0], rates[c], scale);
+            }
+            if (!childMode.equals("child-latency")) {
+                for (int c = 0; c < n; c++) {
+                    double[] perPoll = new double[rounds];
+                    double[] empty = new double[rounds];
+                    double[] refused = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        perPoll[r] = details[c][r][0];
+                        empty[r] = details[c][r][1];
+                        refused[r] = details[c][r][2];
+                    }
+                    console.printf(Locale.ROOT, "%-40s %-16s %8d   loops: %.1f per poll that found any, %.0f %% of polls"
+                                    + " empty, %.3f refused offers per message%n",
+                            all.get(c), workload, budget, median(perPoll), 100 * median(empty), median(refused));
+                }
             }
             if (childMode.equals("child-latency")) {
                 for (int c = 0; c < n; c++) {
@@ -288,10 +306,13 @@ public final class Paired {
             expect("READY");
         }
 
-        /** Runs one round; returns the messages per second delivered during it. */
-        /** The rest of the last answer after its measurement: a latency round's p99 and p99.9. */
+        /**
+         * The rest of the last answer after its measurement: a latency round's p99 and p99.9; a
+         * throughput round's messages per non-empty poll, share of empty polls and refused offers per message.
+         */
         double[] detail = new double[0];
 
+        /** Runs one round; returns its measurement (messages or bytes per second, or nanoseconds). */
         double round(int millis) throws IOException {
             commands.println("run " + millis);
             String[] answer = expect("RATE ").trim().split(" ");
@@ -379,6 +400,12 @@ public final class Paired {
          */
         private final long[] delivered = new long[2 * SLOT];
         private volatile Throwable failure;
+        /** The last round's loop counts, written before {@code producerDone} / {@code consumerDone}. */
+        private long offered;
+        private long offersRefused;
+        private long polled;
+        private long pollsEmpty;
+        private long taken;
 
         Rounds(Channel channel, int[] sizes) {
             this.channel = channel;
@@ -419,6 +446,13 @@ public final class Paired {
             return (c1 - c0) * 1e9 / (t1 - t0);
         }
 
+        /** Messages per poll that found any, the share of polls that found none, refused offers per message. */
+        @Override
+        public String detail() {
+            return String.format(Locale.ROOT, " %.3f %.4f %.4f", taken / (double) Math.max(1, polled - pollsEmpty),
+                    pollsEmpty / (double) Math.max(1, polled), offersRefused / (double) Math.max(1, offered));
+        }
+
         @Override
         public void stop() throws InterruptedException {
             round = -1;
@@ -442,14 +476,19 @@ public final class Paired {
                 long seq = 0;
                 int r = 0;
                 while ((r = awaitRound(r)) > 0) {
+                    long first = seq;
+                    long refused = 0;
                     while (running) {
                         if (channel.offer(seq, sizes[(int) (seq & MASK)])) {
                             seq++;
                         } else {
+                            refused++;
                             Thread.onSpinWait();
                         }
                     }
-                    producerDone = r;
+                    offered = seq - first;
+                    offersRefused = refused;
+                    producerDone = r; // publishes the two counts
                 }
             } catch (Throwable t) {
                 failure = t;
@@ -462,16 +501,24 @@ public final class Paired {
                 long received = 0;
                 int r = 0;
                 while ((r = awaitRound(r)) > 0) {
+                    long first = received;
+                    long polls = 0;
+                    long empty = 0;
                     while (running) {
                         int n = channel.poll(checker);
+                        polls++;
                         if (n > 0) {
                             received += n;
                             DELIVERED.setOpaque(delivered, SLOT, received);
                         } else {
+                            empty++;
                             Thread.onSpinWait();
                         }
                     }
-                    consumerDone = r;
+                    polled = polls;
+                    pollsEmpty = empty;
+                    taken = received - first;
+                    consumerDone = r; // publishes the three counts
                 }
             } catch (Throwable t) {
                 failure = t;

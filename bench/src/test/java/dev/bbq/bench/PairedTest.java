@@ -60,6 +60,51 @@ class PairedTest {
     }
 
     @Test
+    void eachRoundReportsHowOftenPollsCameBackEmptyAndOffersWereRefused() throws Exception {
+        // Offers alternate refused / taken; polls alternate empty / two messages (sequence-checked).
+        Channel alternating = new Channel() {
+            private boolean refuse;
+            private boolean empty;
+            private long next;
+            private final byte[] message = new byte[64];
+
+            @Override
+            public boolean offer(long seq, int length) {
+                refuse = !refuse;
+                return !refuse;
+            }
+
+            @Override
+            public int poll(Checker checker) {
+                empty = !empty;
+                if (empty) {
+                    return 0;
+                }
+                for (int i = 0; i < 2; i++) {
+                    Bytes.LONG.set(message, 0, next++);
+                    checker.check(message, 64);
+                }
+                return 2;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Paired.Rounds rounds = new Paired.Rounds(alternating, Workload.FIXED_64.sizes());
+        try {
+            assertTrue(rounds.run(20) > 0);
+            String[] loops = rounds.detail().trim().split(" ");
+            assertEquals(3, loops.length, rounds.detail());
+            assertEquals(2.0, Double.parseDouble(loops[0]), 1e-9, "messages per poll that found any");
+            assertEquals(0.5, Double.parseDouble(loops[1]), 1e-3, "share of empty polls");
+            assertEquals(1.0, Double.parseDouble(loops[2]), 1e-3, "refused offers per message");
+        } finally {
+            rounds.stop();
+        }
+    }
+
+    @Test
     void theParentRunsEveryCandidateInItsOwnJvmAndWritesOneRowPerRound(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("paired.csv");
         Paired.main(new String[] {"--candidates", "BBQ_FRAMED_WRITE", "--vs", "AGRONA_CLAIM", "--workloads", "FIXED_64",
