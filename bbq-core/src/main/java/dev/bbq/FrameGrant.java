@@ -87,6 +87,33 @@ public final class FrameGrant implements AutoCloseable {
         GrantBytes.put(ring, start + FrameHeader.width(maxLength), maxLength, index, src, off, len);
     }
 
+    /**
+     * Writes {@code value} big-endian (network order) at {@code index}, without a buffer view: a
+     * header field, a timestamp or a sequence number next to bytes copied with {@link #put}.
+     *
+     * @param index where in the grant, 0 to {@code maxLength()} - 4
+     * @param value the int
+     * @throws IndexOutOfBoundsException if the four bytes are not all inside the grant
+     * @throws IllegalStateException if the grant has ended
+     */
+    public void putInt(int index, int value) {
+        ring.checkWriteGrant(id);
+        GrantBytes.putInt(ring, start + FrameHeader.width(maxLength), maxLength, index, value);
+    }
+
+    /**
+     * Writes {@code value} big-endian (network order) at {@code index}, without a buffer view.
+     *
+     * @param index where in the grant, 0 to {@code maxLength()} - 8
+     * @param value the long
+     * @throws IndexOutOfBoundsException if the eight bytes are not all inside the grant
+     * @throws IllegalStateException if the grant has ended
+     */
+    public void putLong(int index, long value) {
+        ring.checkWriteGrant(id);
+        GrantBytes.putLong(ring, start + FrameHeader.width(maxLength), maxLength, index, value);
+    }
+
 
     /**
      * Publishes the first {@code length} bytes as one frame (0 publishes an empty frame) and ends the

@@ -135,6 +135,31 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
     }
 
     /**
+     * Writes {@code value} big-endian (network order) at {@code index}, without a buffer view: a
+     * header field, a timestamp or a sequence number next to bytes copied with {@link #put}.
+     *
+     * @param index where in the grant, 0 to {@code length()} - 4
+     * @param value the int
+     * @throws IndexOutOfBoundsException if the four bytes are not all inside the grant
+     * @throws IllegalStateException if no grant is open
+     */
+    public void putInt(int index, int value) {
+        GrantBytes.putInt(openRing(), start + width, length, index, value);
+    }
+
+    /**
+     * Writes {@code value} big-endian (network order) at {@code index}, without a buffer view.
+     *
+     * @param index where in the grant, 0 to {@code length()} - 8
+     * @param value the long
+     * @throws IndexOutOfBoundsException if the eight bytes are not all inside the grant
+     * @throws IllegalStateException if no grant is open
+     */
+    public void putLong(int index, long value) {
+        GrantBytes.putLong(openRing(), start + width, length, index, value);
+    }
+
+    /**
      * Publishes the first {@code used} bytes (of a frame grant: one frame of {@code used} bytes) and
      * ends the grant; unused room returns to the free space. {@code commit(0)} publishes nothing for
      * raw bytes and an empty frame for a frame grant, as {@link WriteGrant#commit(int)} and

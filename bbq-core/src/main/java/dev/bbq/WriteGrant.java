@@ -107,6 +107,33 @@ public final class WriteGrant implements AutoCloseable {
         GrantBytes.put(ring, start, length, index, src, off, len);
     }
 
+    /**
+     * Writes {@code value} big-endian (network order) at {@code index}, without a buffer view: a
+     * header field, a timestamp or a sequence number next to bytes copied with {@link #put}.
+     *
+     * @param index where in the grant, 0 to {@code length()} - 4
+     * @param value the int
+     * @throws IndexOutOfBoundsException if the four bytes are not all inside the grant
+     * @throws IllegalStateException if the grant has ended
+     */
+    public void putInt(int index, int value) {
+        ring.checkWriteGrant(id);
+        GrantBytes.putInt(ring, start, length, index, value);
+    }
+
+    /**
+     * Writes {@code value} big-endian (network order) at {@code index}, without a buffer view.
+     *
+     * @param index where in the grant, 0 to {@code length()} - 8
+     * @param value the long
+     * @throws IndexOutOfBoundsException if the eight bytes are not all inside the grant
+     * @throws IllegalStateException if the grant has ended
+     */
+    public void putLong(int index, long value) {
+        ring.checkWriteGrant(id);
+        GrantBytes.putLong(ring, start, length, index, value);
+    }
+
 
     /**
      * Publishes the first {@code used} bytes to the consumer and ends the grant; the remaining
