@@ -41,6 +41,16 @@ import java.util.concurrent.locks.LockSupport;
  * The queues under comparison, each behind a {@link Channel}, with the exact calls of
  * {@code java-peers.md} section 12. Every candidate gets the same memory budget for its ring or
  * slots, copies each message from a pre-filled source, and has each message checked by the consumer.
+ *
+ * <p>Where the sequence number goes follows the API. A candidate that hands out space in its ring
+ * or slot (a bbq grant, Agrona's claim, a Disruptor event, a pooled buffer) copies the unchanging
+ * source and then writes the number into that space, as a producer fills in a header. A copying call
+ * (bbq {@code tryWrite}, Agrona {@code write}) needs the whole message in the caller's array, so its
+ * producer stamps the number into the source just before the call, as a producer that has just built
+ * its message does. The order matters on a machine whose cache lines move slowly between cores: the
+ * copy then loads bytes that an 8-byte store has just written, the load cannot take them from that
+ * store, and it waits until every earlier store, including the ones stuck on lines the consumer
+ * holds, has reached the cache (see docs/performance.md, "Where the sequence number is written").
  */
 public enum Candidate {
     /** bbq raw: tryGrantExact, put, commit; tryRead, check the messages in the region, release. */
@@ -182,8 +192,8 @@ public enum Candidate {
                     return false;
                 }
             }
-            Bytes.LONG.set(source, Bytes.PAD, seq);
             grant.put(0, source, Bytes.PAD, length);
+            grant.putLong(0, seq);
             grant.commit(length);
             return true;
         }
@@ -248,8 +258,8 @@ public enum Candidate {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            Bytes.LONG.set(source, Bytes.PAD, seq);
             out.put(0, source, Bytes.PAD, length);
+            out.putLong(0, seq);
             out.commit(length);
             return true;
         }
@@ -322,8 +332,8 @@ public enum Candidate {
                             : producer.grant(length, reusable, Mode.PARK_BOUND_NANOS, TimeUnit.NANOSECONDS))) {
                         return false;
                     }
-                    Bytes.LONG.set(source, Bytes.PAD, seq);
                     reusable.put(0, source, Bytes.PAD, length);
+                    reusable.putLong(0, seq);
                     reusable.commit(length);
                     return true;
                 }
@@ -333,8 +343,8 @@ public enum Candidate {
                     if (grant == null) {
                         return false;
                     }
-                    Bytes.LONG.set(source, Bytes.PAD, seq);
                     grant.put(0, source, Bytes.PAD, length);
+                    grant.putLong(0, seq);
                     grant.commit(length);
                     return true;
                 }
