@@ -140,8 +140,13 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
     }
 
     /**
-     * Hands up to {@code maxFrames} frames, oldest first, to {@code handler}, then releases all of
-     * them with one store, and returns how many it handed over (0 if there were none).
+     * Hands up to {@code maxFrames} frames, oldest first, to {@code handler}, releasing them as it
+     * goes, and returns how many it handed over (0 if there were none).
+     *
+     * <p>Frames are released in batches, with one store each: at the end of the call, and before that
+     * whenever the frames handed over since the last release fill a quarter of the queue. A drain
+     * that keeps up with a fast producer can go on for many frames, and a producer must not wait for
+     * the end of the call to reuse room the handler finished with long ago.
      *
      * <p>A frame whose handler call throws counts as delivered: it and the frames before it are
      * released, then the exception propagates. That way one bad frame cannot wedge the consumer, and
@@ -199,10 +204,14 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         int pos = ring.cStart;
         int end = pos + available;
         int count = 0;
+        int released = 0;
+        int held = 0; // bytes handed over since the last release
+        int releaseEvery = ring.releaseEvery;
         ByteBuffer data = ring.data;
         ByteBuffer view = ring.cView;
         try {
             while (true) {
+                int start = pos;
                 long header = FrameHeader.decode(data, pos, end - pos);
                 int payload = pos + (int) (header >>> 32);
                 int next = payload + (int) header;
@@ -214,6 +223,12 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
                 handler.onFrame(view);
                 if (count == maxFrames) {
                     break;
+                }
+                if ((held += next - start) >= releaseEvery) {
+                    // R4: the handler has returned, so every read of these frames comes first.
+                    ring.releaseTo(pos, count - released);
+                    released = count;
+                    held = 0;
                 }
                 if (pos == end) {
                     // The region is used up: look again (the producer may have committed more, or
@@ -229,8 +244,8 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
                 }
             }
         } finally {
-            if (count > 0) {
-                ring.releaseTo(pos, count);
+            if (count > released) {
+                ring.releaseTo(pos, count - released);
             }
         }
         return count;

@@ -103,6 +103,13 @@ final class Ring extends RingPad2 {
     final int capacity;
     /** The largest frame this ring can carry: the largest n with n + header(n) &lt;= capacity. */
     final int maxFrameLength;
+    /**
+     * How many bytes a framed drain hands over before it releases them without waiting for the end
+     * of the call: a quarter of the ring. Releasing per batch keeps the consumer's stores off the
+     * producer's path; holding more than this starves a producer that keeps pace (measured in
+     * docs/performance.md, "Releasing inside a drain").
+     */
+    final int releaseEvery;
     /** The data: exactly {@code capacity} bytes, index 0 is the ring's offset 0. */
     final ByteBuffer data;
     /** Shared words; see {@link ControlBlock}. */
@@ -137,6 +144,7 @@ final class Ring extends RingPad2 {
          boolean fresh) {
         this.capacity = data.capacity();
         this.maxFrameLength = FrameHeader.maxFrameLength(capacity);
+        this.releaseEvery = Math.max(capacity / 4, 1);
         this.data = data;
         this.control = control;
         this.waitStrategy = waitStrategy;

@@ -276,7 +276,7 @@ class FramedQueueTest {
 
     @ParameterizedTest
     @EnumSource(Storage.class)
-    void drainContinuesAcrossTheWrapWithOneRelease(Storage storage) {
+    void drainContinuesAcrossTheWrapAndReleasesIntoTheLowerRegion(Storage storage) {
         BBQueue queue = storage.queue(40);
         FrameProducer producer = queue.frameProducer();
         FrameConsumer consumer = queue.frameConsumer();
@@ -294,6 +294,46 @@ class FramedQueueTest {
         assertNull(consumer.tryRead());
         send(producer, sequence(4, 20));
         assertArrayEquals(sequence(4, 20), receive(consumer));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Storage.class)
+    void aLongDrainReleasesEachQuarterOfTheQueueSoTheProducerNeedNotWaitForItsEnd(Storage storage) {
+        BBQueue queue = storage.queue(1024);
+        FrameProducer producer = queue.frameProducer();
+        FrameConsumer consumer = queue.frameConsumer();
+        int sent = 0;
+        while (producer.tryWrite(sequence(sent, 99), 0, 99)) { // 100 bytes a frame with its header
+            sent++;
+        }
+        assertEquals(10, sent, "the queue is full");
+        List<byte[]> seen = new ArrayList<>();
+        List<Integer> writtenDuringTheDrain = new ArrayList<>();
+        int delivered = consumer.drain(frame -> {
+            seen.add(remaining(frame));
+            // The handler runs on the consumer's thread; the producer half may be used here too.
+            if (producer.tryWrite(sequence(100 + writtenDuringTheDrain.size(), 99), 0, 99)) {
+                writtenDuringTheDrain.add(seen.size());
+            }
+        }, 100);
+        // The first three frames (300 bytes, past a quarter of 1024) were released when the third
+        // handler call returned, so the fourth call found room; without that, not one write fits
+        // until the drain ends.
+        assertEquals(4, writtenDuringTheDrain.get(0), "first write during the drain succeeded in call");
+        assertTrue(writtenDuringTheDrain.size() >= 3, "room came back each quarter: " + writtenDuringTheDrain);
+        // Nothing lost, nothing twice: the old frames in order, then the new ones (this drain may
+        // have followed the producer into them; the next one gets the rest).
+        consumer.drain(frame -> seen.add(remaining(frame)), 100);
+        assertEquals(10 + writtenDuringTheDrain.size(), seen.size());
+        for (int i = 0; i < 10; i++) {
+            assertArrayEquals(sequence(i, 99), seen.get(i));
+        }
+        for (int i = 0; i < writtenDuringTheDrain.size(); i++) {
+            assertArrayEquals(sequence(100 + i, 99), seen.get(10 + i));
+        }
+        assertTrue(delivered >= 10);
+        assertEquals(seen.size(), queue.stats().framesReleased());
+        assertEquals(queue.ring().sharedWrite(), queue.ring().sharedRead(), "everything released");
     }
 
     @Test
