@@ -222,6 +222,9 @@ public final class Paired {
             }
             if (!childMode.equals("child-latency")) {
                 for (int c = 0; c < n; c++) {
+                    if (details[c][0].length < 3) {
+                        continue; // a build from before the loop counts (NAME@JAR)
+                    }
                     double[] perPoll = new double[rounds];
                     double[] empty = new double[rounds];
                     double[] refused = new double[rounds];
