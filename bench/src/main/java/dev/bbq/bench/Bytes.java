@@ -13,15 +13,15 @@ final class Bytes {
 
     /**
      * Where a message starts in a {@link #message} array: 128 bytes (two lines, and the adjacent-line
-     * prefetcher's pair) from either end, so that the sequence number the producer writes into it
-     * for every message never shares a cache line with the objects allocated next to the array,
+     * prefetcher's pair) from either end, so that the sequence number a copying candidate's producer
+     * writes into it for every message never shares a cache line with the objects allocated next to the array,
      * such as the queue objects the consumer reads on every poll.
      */
     static final int PAD = 128;
 
     /**
-     * A source array for messages of up to {@code length} bytes, which the producer rewrites for
-     * every message: {@code length} bytes of recognisable content at {@link #PAD}, and padding
+     * A source array for messages of up to {@code length} bytes, whose first 8 bytes a copying
+     * candidate's producer rewrites for every message (see {@link Candidate}): {@code length} bytes of recognisable content at {@link #PAD}, and padding
      * either side.
      */
     static byte[] message(int length) {
