@@ -1,5 +1,7 @@
 package dev.bbq.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,8 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,7 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>With {@code --bulk}, the candidates are {@link Bulk} kinds moving chunks of the given sizes
  * (default: {@code BBQ_RAW,AGRONA_CLAIM} against {@code ONE_THREAD_COPY}, 1 MiB) and rates are in
- * GiB/s.
+ * GiB/s. With {@code --mode latency}, each candidate's round trips of all measured rounds are also
+ * pooled into one distribution ({@link RoundTrips}) for its rare stalls; with {@code --out}, each
+ * pooled distribution is written beside the CSV as an {@code .hgrm} file, and a chart of them all
+ * as a PNG.
  */
 public final class Paired {
     private static final int MASK = Workload.PERIOD - 1;
@@ -155,7 +162,7 @@ public final class Paired {
             for (String budget : budgets) {
                 for (String workload : workloads) {
                     compare(all, childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
-                            jvm, jvmArgs, console, rows);
+                            jvm, jvmArgs, console, rows, out);
                 }
             }
         }
@@ -165,6 +172,16 @@ public final class Paired {
     private static String candidateName(String spec) {
         int at = spec.indexOf('@');
         return at < 0 ? spec : spec.substring(0, at);
+    }
+
+    /** A candidate's name for a file: {@code NAME}, or {@code NAME@jarname} for one from another build. */
+    private static String label(String spec) {
+        int at = spec.indexOf('@');
+        if (at < 0) {
+            return spec;
+        }
+        String jar = Paths.get(spec.substring(at + 1)).getFileName().toString();
+        return spec.substring(0, at) + "@" + jar.replaceFirst("\\.jar$", "");
     }
 
     private static String classPath(String spec) {
@@ -187,7 +204,7 @@ public final class Paired {
      */
     private static void compare(List<String> all, String childMode, String workload, int budget, int rounds,
                                 int roundMillis, int warmupRounds, String jvm, List<String> jvmArgs, PrintStream console,
-                                PrintWriter rows)
+                                PrintWriter rows, Path out)
             throws IOException, InterruptedException {
         int n = all.size();
         List<Child> children = new ArrayList<>();
@@ -197,13 +214,21 @@ public final class Paired {
             }
             double[][] rates = new double[n][rounds];
             double[][][] details = new double[n][rounds][];
+            Histogram[] pooled = new Histogram[n];
             for (int round = -warmupRounds; round < rounds; round++) {
                 for (int k = 0; k < n; k++) {
                     int who = Math.floorMod(round + k, n);
-                    double rate = children.get(who).round(roundMillis);
+                    Child child = children.get(who);
+                    double rate = child.round(roundMillis);
                     if (round >= 0) {
                         rates[who][round] = rate;
-                        details[who][round] = children.get(who).detail;
+                        details[who][round] = child.detail;
+                        if (child.histogram != null) {
+                            if (pooled[who] == null) {
+                                pooled[who] = RoundTrips.histogram();
+                            }
+                            pooled[who].add(child.histogram);
+                        }
                     }
                 }
             }
@@ -248,6 +273,22 @@ public final class Paired {
                     }
                     console.printf(Locale.ROOT, "%-40s %-16s %8d   median over rounds: p99 %.0f ns, p99.9 %.0f ns%n",
                             all.get(c), workload, budget, median(p99), median(p999));
+                }
+                Map<String, Histogram> byCandidate = new LinkedHashMap<>();
+                for (int c = 0; c < n; c++) {
+                    if (pooled[c] != null) {
+                        console.printf(Locale.ROOT, "%-40s %-16s %8d   %s%n", all.get(c), workload, budget,
+                                RoundTrips.summary(pooled[c]));
+                        byCandidate.put(label(all.get(c)), pooled[c]);
+                    }
+                }
+                if (out != null && !byCandidate.isEmpty()) {
+                    String stem = out.getFileName().toString().replaceFirst("\\.csv$", "") + "-" + workload + "-" + budget;
+                    for (Map.Entry<String, Histogram> e : byCandidate.entrySet()) {
+                        RoundTrips.writeDistribution(e.getValue(), out.resolveSibling(stem + "-" + e.getKey() + ".hgrm"));
+                    }
+                    RoundTrips.chart(byCandidate, "Round trips pooled over " + rounds + " rounds, " + workload + ", "
+                            + budget + " B rings", out.resolveSibling(stem + ".png"));
                 }
             }
             rows.flush();
@@ -315,10 +356,19 @@ public final class Paired {
          */
         double[] detail = new double[0];
 
+        /** The last round's samples, if the child sends them (latency rounds); else null. */
+        Histogram histogram;
+
         /** Runs one round; returns its measurement (messages or bytes per second, or nanoseconds). */
         double round(int millis) throws IOException {
             commands.println("run " + millis);
-            String[] answer = expect("RATE ").trim().split(" ");
+            histogram = null;
+            String line = expect("RATE ", "HISTOGRAM ");
+            if (line.startsWith("HISTOGRAM ")) {
+                histogram = RoundTrips.decode(line.substring("HISTOGRAM ".length()));
+                line = expect("RATE ");
+            }
+            String[] answer = line.substring("RATE ".length()).trim().split(" ");
             detail = new double[answer.length - 1];
             for (int i = 1; i < answer.length; i++) {
                 detail[i - 1] = Double.parseDouble(answer[i]);
@@ -326,16 +376,22 @@ public final class Paired {
             return Double.parseDouble(answer[0]);
         }
 
-        /** Skips what an agent (a profiler from JAVA_TOOL_OPTIONS) may print, up to the answer. */
-        private String expect(String prefix) throws IOException {
-            String line;
-            do {
-                line = answers.readLine();
-            } while (line != null && !line.startsWith(prefix));
-            if (line == null) {
-                throw new IllegalStateException(name + " stopped answering (its error output is above)");
+        /**
+         * Skips what an agent (a profiler from JAVA_TOOL_OPTIONS) may print, up to the first line
+         * that starts with one of the prefixes; returns that whole line.
+         */
+        private String expect(String... prefixes) throws IOException {
+            while (true) {
+                String line = answers.readLine();
+                if (line == null) {
+                    throw new IllegalStateException(name + " stopped answering (its error output is above)");
+                }
+                for (String prefix : prefixes) {
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                }
             }
-            return line.substring(prefix.length());
         }
 
         @Override
@@ -354,7 +410,10 @@ public final class Paired {
         serve(new Rounds(channel, sizes));
     }
 
-    /** A child's side of the protocol: READY, then a RATE line per "run" command, until "quit". */
+    /**
+     * A child's side of the protocol: READY, then per "run" command a RATE line (after a HISTOGRAM
+     * line if the child keeps samples), until "quit".
+     */
     private static void serve(Turns rounds) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY");
@@ -362,17 +421,16 @@ public final class Paired {
         String line;
         while ((line = in.readLine()) != null && line.startsWith("run ")) {
             double rate = rounds.run(Long.parseLong(line.substring(4)));
+            String histogram = rounds.histogram();
+            if (histogram != null) {
+                System.out.println("HISTOGRAM " + histogram);
+            }
             System.out.println("RATE " + rate + rounds.detail());
             System.out.flush();
         }
         rounds.stop();
     }
 
-    /**
-     * The two threads of one candidate. A round starts when {@code round} moves on and ends when
-     * {@code running} drops; each thread then reports the round it finished in its own word, so the
-     * next round starts only when both loops are out of the queue.
-     */
     /** What a child runs in turns: one measured round at a time. */
     interface Turns {
         /** Runs one round of about {@code millis}; returns its measurement. */
@@ -383,10 +441,20 @@ public final class Paired {
             return "";
         }
 
+        /** The last round's samples as one line of text ({@link RoundTrips#encode}); null if it keeps none. */
+        default String histogram() {
+            return null;
+        }
+
         /** Ends the threads and closes the queues. */
         void stop() throws InterruptedException;
     }
 
+    /**
+     * The two threads of one candidate. A round starts when {@code round} moves on and ends when
+     * {@code running} drops; each thread then reports the round it finished in its own word, so the
+     * next round starts only when both loops are out of the queue.
+     */
     static final class Rounds implements Turns {
         private final Channel channel;
         private final int[] sizes;
@@ -543,7 +611,8 @@ public final class Paired {
         private final Channel pong;
         private final int[] sizes;
         private final Checker back;
-        private final long[] samples = new long[1 << 20];
+        /** This round's round trips, in nanoseconds. */
+        private final Histogram roundTrips = RoundTrips.histogram();
         private final Thread echo;
         private volatile int round;
         private volatile boolean running;
@@ -569,7 +638,7 @@ public final class Paired {
             long start = System.nanoTime();
             long counted = start + TimeUnit.MILLISECONDS.toNanos(RAMP_MILLIS);
             long end = counted + TimeUnit.MILLISECONDS.toNanos(millis);
-            int n = 0;
+            roundTrips.reset();
             while (true) {
                 long t0 = System.nanoTime();
                 int size = sizes[(int) (seq & MASK)];
@@ -581,8 +650,8 @@ public final class Paired {
                 }
                 long t1 = System.nanoTime();
                 seq++;
-                if (t0 >= counted && n < samples.length) {
-                    samples[n++] = t1 - t0;
+                if (t0 >= counted) {
+                    RoundTrips.record(roundTrips, t1 - t0);
                 }
                 if (t1 >= end) {
                     break;
@@ -596,18 +665,19 @@ public final class Paired {
                 }
                 awaitEcho();
             }
-            Arrays.sort(samples, 0, n);
-            p99 = samples[(int) (n * 0.99)];
-            p999 = samples[(int) (n * 0.999)];
-            return samples[n / 2];
+            return roundTrips.getValueAtPercentile(50);
         }
 
-        private long p99;
-        private long p999;
-
+        /** The last round's p99 and p99.9 round trip. */
         @Override
         public String detail() {
-            return " " + p99 + " " + p999;
+            return " " + roundTrips.getValueAtPercentile(99) + " " + roundTrips.getValueAtPercentile(99.9);
+        }
+
+        /** Every round trip of the last round, for the parent to pool. */
+        @Override
+        public String histogram() {
+            return RoundTrips.encode(roundTrips);
         }
 
         private void awaitEcho() {

@@ -1,14 +1,20 @@
 package dev.bbq.bench;
 
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -143,10 +149,72 @@ class PairedTest {
             String[] tails = rounds.detail().trim().split(" ");
             assertTrue(Double.parseDouble(tails[0]) >= p50 && Double.parseDouble(tails[1]) >= Double.parseDouble(tails[0]),
                     p50 + " then " + rounds.detail());
-            assertTrue(rounds.run(30) > 0); // sequence numbers go on across rounds, checked both ways
+            Histogram first = RoundTrips.decode(rounds.histogram());
+            assertTrue(first.getTotalCount() > 0);
+            assertEquals(p50, first.getValueAtPercentile(50), "the round's result is its histogram's median");
+            rounds.run(0); // sequence numbers go on across rounds, checked both ways
+            // A round of 0 ms after its ramp counts at most the one round trip that crosses its end.
+            long second = RoundTrips.decode(rounds.histogram()).getTotalCount();
+            assertTrue(first.getTotalCount() > 1 && second <= 1,
+                    "each round sends only its own round trips: " + first.getTotalCount() + " then " + second);
         } finally {
             rounds.stop();
         }
+    }
+
+    @Test
+    void latencyRoundsArePooledPerCandidateIntoADistributionFileAndAChart(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("latency.csv");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        try {
+            Paired.main(new String[] {"--mode", "latency", "--candidates", "BBQ_FRAMED_WRITE", "--vs", "AGRONA_CLAIM",
+                "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "20", "--out", csv.toString()});
+        } finally {
+            System.setOut(stdout);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        for (String candidate : List.of("BBQ_FRAMED_WRITE", "AGRONA_CLAIM")) {
+            Path hgrm = dir.resolve("latency-FIXED_64-65536-" + candidate + ".hgrm");
+            String distribution = Files.readString(hgrm, StandardCharsets.UTF_8);
+            Matcher total = Pattern.compile("Total count\\s*=\\s*(\\d+)").matcher(distribution);
+            assertTrue(total.find(), distribution);
+            long count = Long.parseLong(total.group(1));
+            assertTrue(count > 2, candidate + ": " + count);
+            assertTrue(printed.contains(candidate), printed);
+            assertTrue(printed.contains(String.format(Locale.ROOT, "pooled over %,d round trips", count)), printed);
+        }
+        byte[] png = Files.readAllBytes(dir.resolve("latency-FIXED_64-65536.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void pooledHistogramsSurviveTheTextLineBetweenChildAndParent() {
+        Histogram sent = RoundTrips.histogram();
+        for (long nanos = 100; nanos < 1_000_000; nanos = nanos * 3 / 2) {
+            RoundTrips.record(sent, nanos);
+        }
+        RoundTrips.record(sent, Long.MAX_VALUE); // a thread descheduled for ever is clamped, not lost
+        Histogram received = RoundTrips.decode(RoundTrips.encode(sent));
+        assertEquals(sent, received);
+        assertEquals(RoundTrips.LONGEST, received.getMaxValue(), (double) RoundTrips.LONGEST / 1000);
+    }
+
+    @Test
+    void theLatencyChartLabelsItsLogarithmicAxesInNinesAndTime() {
+        assertEquals("0%", RoundTrips.percentileLabel(0));
+        assertEquals("90%", RoundTrips.percentileLabel(1));
+        assertEquals("99%", RoundTrips.percentileLabel(2));
+        assertEquals("99.9%", RoundTrips.percentileLabel(3));
+        assertEquals("99.99%", RoundTrips.percentileLabel(4));
+        assertEquals("99.7%", RoundTrips.percentileLabel(2.5));
+        assertEquals("100 ns", RoundTrips.durationLabel(2));
+        assertEquals("316 ns", RoundTrips.durationLabel(2.5));
+        assertEquals("1 µs", RoundTrips.durationLabel(3));
+        assertEquals("40 µs", RoundTrips.durationLabel(Math.log10(40_000)));
+        assertEquals("6 ms", RoundTrips.durationLabel(Math.log10(6_000_000)));
     }
 
     @Test
