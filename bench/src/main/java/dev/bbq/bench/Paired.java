@@ -168,6 +168,67 @@ public final class Paired {
         }
     }
 
+    /** One candidate in one configuration of a paired session: the distribution of its per-round ratios. */
+    static final class Pairing {
+        final String candidate;
+        final String reference;
+        final String workload;
+        final int budget;
+        final int rounds;
+        /** Median over rounds of the candidate's and the reference's measurements. */
+        final double rate;
+        final double referenceRate;
+        /** Median, first and third quartile of the per-round ratios {@code rate / referenceRate}. */
+        final double ratio;
+        final double ratioP25;
+        final double ratioP75;
+
+        private Pairing(String candidate, String reference, String workload, int budget, double[] rates,
+                        double[] referenceRates) {
+            this.candidate = candidate;
+            this.reference = reference;
+            this.workload = workload;
+            this.budget = budget;
+            this.rounds = rates.length;
+            this.rate = median(rates);
+            this.referenceRate = median(referenceRates);
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratios[r] = rates[r] / referenceRates[r];
+            }
+            Arrays.sort(ratios);
+            ratio = percentile(ratios, 50);
+            ratioP25 = percentile(ratios, 25);
+            ratioP75 = percentile(ratios, 75);
+        }
+    }
+
+    /**
+     * Reads back the CSV a session wrote with {@code --out}: one {@link Pairing} per candidate,
+     * workload and budget, in the order of the file.
+     */
+    static List<Pairing> read(Path csv) throws IOException {
+        Map<String, List<String[]>> byConfiguration = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            byConfiguration.computeIfAbsent(cells[0] + "," + cells[1] + "," + cells[2] + "," + cells[3],
+                    k -> new ArrayList<>()).add(cells);
+        }
+        List<Pairing> pairings = new ArrayList<>();
+        for (List<String[]> rows : byConfiguration.values()) {
+            double[] rates = new double[rows.size()];
+            double[] referenceRates = new double[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                rates[r] = Double.parseDouble(rows.get(r)[5]);
+                referenceRates[r] = Double.parseDouble(rows.get(r)[6]);
+            }
+            String[] first = rows.get(0);
+            pairings.add(new Pairing(first[0], first[1], first[2], Integer.parseInt(first[3]), rates, referenceRates));
+        }
+        return pairings;
+    }
+
     /** A candidate is named as in {@link Candidate}, optionally {@code @JAR} to run it from another build. */
     private static String candidateName(String spec) {
         int at = spec.indexOf('@');

@@ -35,10 +35,12 @@ import java.util.TreeMap;
 /**
  * Runs the comparison through JMH's API and writes what it found: a table on the console with
  * ratios against Agrona's {@code OneToOneRingBuffer} measured in the same run, a CSV of every
- * result, a Markdown report and PNG charts.
+ * result, a Markdown report and PNG charts. The quick run ends with a short {@link Paired} session,
+ * whose two-thread ratios against Agrona hold on a machine whose two-thread rate drifts, where the
+ * JMH group's (candidates one after another) may not.
  *
  * <pre>
- *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 3 minutes
+ *   java -jar bench/target/benchmarks.jar quick [--out DIR] [--jvm PATH]   # about 4 minutes
  *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 50 minutes on 2 cores
  *   java -jar bench/target/benchmarks.jar paired [options]                  # two-thread rates in interleaved rounds, see Paired
  * </pre>
@@ -53,6 +55,7 @@ public final class Report {
     private final Path out;
     private final String jvm;
     private final List<Row> rows = new ArrayList<>();
+    private List<Paired.Pairing> pairings = List.of();
 
     private Report(boolean quick, Path out, String jvm) {
         this.quick = quick;
@@ -81,7 +84,7 @@ public final class Report {
         report.run();
     }
 
-    private void run() throws RunnerException, IOException {
+    private void run() throws Exception {
         long start = System.nanoTime();
         String[] all = names(Candidate.values());
         if (quick) {
@@ -93,6 +96,8 @@ public final class Report {
             latency(new String[] {"BBQ_FRAMED_WRITE", "AGRONA_WRITE"}, new String[] {"SPIN"});
             cost(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_FRAMED_REUSABLE", "BBQ_RAW", "AGRONA_CLAIM",
                 "AGRONA_WRITE"}, new String[] {"FIXED_64", "BIMODAL_48_1K"});
+            paired(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_REUSABLE", "BBQ_RAW_REUSABLE", "AGRONA_WRITE"},
+                    new String[] {"FIXED_64", "BIMODAL_48_1K"});
         } else {
             throughput(all, names(Workload.values()), new String[] {"65536"}, new String[] {"SPIN"});
             throughput(new String[] {"BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_FRAMED_REUSABLE", "BBQ_RAW",
@@ -185,6 +190,25 @@ public final class Report {
             System.out.printf(Locale.ROOT, "  %-17s %-15s one thread, send then receive: %6.1f ns/msg  %s B/msg%n",
                     row.candidate, row.workload, row.nsPerMessage, fmt(row.bytesPerMessage));
         }
+    }
+
+    /**
+     * Two-thread ratios against Agrona claim from a short {@link Paired} session, in the output
+     * directory's {@code paired.csv}. The JMH group measures candidates one after another, and on a
+     * shared machine the two-thread rate can change regime between them; paired rounds compare
+     * candidates that ran within a second of each other.
+     */
+    private void paired(String[] candidates, String[] workloads) throws Exception {
+        Path csv = out.resolve("paired.csv");
+        List<String> args = new ArrayList<>(List.of("--candidates", String.join(",", candidates), "--vs", "AGRONA_CLAIM",
+                "--workloads", String.join(",", workloads), "--budgets", "65536", "--rounds", "10",
+                "--warmup-rounds", "4", "--out", csv.toString()));
+        if (jvm != null) {
+            args.addAll(List.of("--jvm", jvm));
+        }
+        System.out.println();
+        Paired.main(args.toArray(new String[0]));
+        pairings = Paired.read(csv);
     }
 
     private void bulk() throws RunnerException {
@@ -287,7 +311,8 @@ public final class Report {
             }
         }
         System.out.println();
-        System.out.println("Ratios against Agrona OneToOneRingBuffer (tryClaim/commit), same run:");
+        System.out.println("JMH two-thread rates against Agrona OneToOneRingBuffer (tryClaim/commit), same run; measured"
+                + " one after another, so on a shared machine two of them may have run in different regimes:");
         for (List<Row> group : byGroup.values()) {
             group.sort((a, b) -> Double.compare(b.mmsgs, a.mmsgs));
             for (Row r : group) {
@@ -301,6 +326,22 @@ public final class Report {
             }
         }
         w.println();
+        if (!pairings.isEmpty()) {
+            w.println("### Two threads in paired rounds (every candidate in its own JVM, taking turns in 200 ms rounds)");
+            w.println();
+            w.println("| workload | budget | candidate | Mmsg/s | Agrona claim Mmsg/s | vs Agrona claim, median of rounds | quartiles | rounds |");
+            w.println("|---|---|---|---:|---:|---:|---|---:|");
+            System.out.println();
+            System.out.println("Two threads in paired rounds against Agrona claim (median of the per-round ratios, quartiles):");
+            for (Paired.Pairing p : pairings) {
+                w.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2fx | %.2f-%.2f | %d |%n", p.workload,
+                        size(p.budget), p.candidate, p.rate / 1e6, p.referenceRate / 1e6, p.ratio, p.ratioP25,
+                        p.ratioP75, p.rounds);
+                System.out.printf(Locale.ROOT, "  %-15s %6s %-19s %8.2f Mmsg/s  %5.2fx  (%.2f-%.2f)%n", p.workload,
+                        size(p.budget), p.candidate, p.rate / 1e6, p.ratio, p.ratioP25, p.ratioP75);
+            }
+            w.println();
+        }
         boolean hasLatency = rows.stream().anyMatch(r -> r.kind.equals("latency"));
         if (hasLatency) {
             w.println("### Round-trip latency (64-byte messages through two queues, ns)");

@@ -218,6 +218,35 @@ class PairedTest {
     }
 
     @Test
+    void aSessionsCsvReadsBackAsTheDistributionOfEachCandidatesRatios(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("paired.csv");
+        Files.write(csv, List.of("candidate,reference,workload,budget,round,rate,reference_rate,ratio,"
+                        + "per_poll,empty_polls,refused_per_message",
+                "A,REF,FIXED_64,65536,0,10,10,1.0,,,",
+                "A,REF,FIXED_64,65536,1,30,10,3.0,,,",
+                "A,REF,FIXED_64,65536,2,40,20,2.0,,,",
+                "B,REF,FIXED_64,65536,0,5,10,0.5,,,",
+                "B,REF,FIXED_64,65536,1,5,10,0.5,,,",
+                "A,REF,FIXED_64,1048576,0,8,4,2.0,1.000,0.5000,0.0100"), StandardCharsets.UTF_8);
+        List<Paired.Pairing> pairings = Paired.read(csv);
+        assertEquals(3, pairings.size());
+        Paired.Pairing a = pairings.get(0);
+        assertEquals("A", a.candidate);
+        assertEquals("REF", a.reference);
+        assertEquals(65536, a.budget);
+        assertEquals(3, a.rounds);
+        assertEquals(30, a.rate);
+        assertEquals(10, a.referenceRate);
+        assertEquals(2.0, a.ratio, 1e-9, "the median of the per-round ratios, not the ratio of the medians");
+        assertEquals(1.5, a.ratioP25, 1e-9);
+        assertEquals(2.5, a.ratioP75, 1e-9);
+        assertEquals("B", pairings.get(1).candidate);
+        assertEquals(0.5, pairings.get(1).ratio, 1e-9);
+        assertEquals(1048576, pairings.get(2).budget);
+        assertEquals(2.0, pairings.get(2).ratio, 1e-9);
+    }
+
+    @Test
     void percentilesInterpolateBetweenRanks() {
         double[] sorted = {1, 2, 3, 4, 5};
         assertEquals(3, Paired.percentile(sorted, 50));
