@@ -178,10 +178,14 @@ public final class Paired {
         /** Median over rounds of the candidate's and the reference's measurements. */
         final double rate;
         final double referenceRate;
-        /** Median, first and third quartile of the per-round ratios {@code rate / referenceRate}. */
+        /** Median, first and third quartile, least and greatest of the per-round ratios {@code rate / referenceRate}. */
         final double ratio;
         final double ratioP25;
         final double ratioP75;
+        final double ratioMin;
+        final double ratioMax;
+        /** Rounds whose ratio reached the 1.5x target. */
+        final int roundsAtTarget;
 
         private Pairing(String candidate, String reference, String workload, int budget, double[] rates,
                         double[] referenceRates) {
@@ -193,13 +197,18 @@ public final class Paired {
             this.rate = median(rates);
             this.referenceRate = median(referenceRates);
             double[] ratios = new double[rounds];
+            int atTarget = 0;
             for (int r = 0; r < rounds; r++) {
                 ratios[r] = rates[r] / referenceRates[r];
+                atTarget += ratios[r] >= 1.5 ? 1 : 0;
             }
             Arrays.sort(ratios);
             ratio = percentile(ratios, 50);
             ratioP25 = percentile(ratios, 25);
             ratioP75 = percentile(ratios, 75);
+            ratioMin = ratios[0];
+            ratioMax = ratios[rounds - 1];
+            roundsAtTarget = atTarget;
         }
     }
 
@@ -363,17 +372,10 @@ public final class Paired {
     /** One line: median rates, and the distribution of the per-round ratios {@code a[r] / b[r]}. */
     private static void print(PrintStream console, String label, String reference, String workload, int budget,
                               double[] a, double[] b, double scale) {
-        int rounds = a.length;
-        double[] ratios = new double[rounds];
-        int atTarget = 0;
-        for (int r = 0; r < rounds; r++) {
-            ratios[r] = a[r] / b[r];
-            atTarget += ratios[r] >= 1.5 ? 1 : 0;
-        }
-        Arrays.sort(ratios);
+        Pairing p = new Pairing(label, reference, workload, budget, a, b);
         console.printf(Locale.ROOT, "%-40s %-16s %8d %10.2f %10.2f %7.2fx %8.2f-%-8.2f %6.2f-%-8.2f %3d/%d%n",
-                label, workload, budget, median(a) / scale, median(b) / scale, percentile(ratios, 50),
-                percentile(ratios, 25), percentile(ratios, 75), ratios[0], ratios[rounds - 1], atTarget, rounds);
+                label, workload, budget, p.rate / scale, p.referenceRate / scale, p.ratio, p.ratioP25, p.ratioP75,
+                p.ratioMin, p.ratioMax, p.roundsAtTarget, p.rounds);
     }
 
     private static double median(double[] values) {
