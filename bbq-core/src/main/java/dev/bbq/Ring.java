@@ -1,8 +1,6 @@
 package dev.bbq;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
@@ -722,47 +720,12 @@ final class Ring extends RingPad2 {
 
     /** A new buffer over {@code [start, start + length)}: position 0, limit = capacity = length. */
     ByteBuffer producerSlice(int start, int length) {
-        return slice(data, pView, start, length);
+        return BufferAccess.slice(data, pView, start, length);
     }
 
     /** As {@link #producerSlice}, for the consumer thread. */
     ByteBuffer consumerSlice(int start, int length) {
-        return slice(data, cView, start, length);
-    }
-
-    private static ByteBuffer slice(ByteBuffer data, ByteBuffer sideView, int start, int length) {
-        try {
-            return (ByteBuffer) SLICE.invokeExact(data, sideView, start, length);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /**
-     * Cuts slices with {@code ByteBuffer.slice(int, int)} (JDK 13+), which reads no buffer state and
-     * so works on the shared {@code data} buffer from either thread; on JDK 11 and 12, which lack it,
-     * repositions the calling side's private view instead. Either way the slice is a fresh object
-     * that C2 can scalar-replace when the caller does not let it escape.
-     */
-    private static final MethodHandle SLICE;
-
-    static {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        MethodHandle slice;
-        try {
-            slice = MethodHandles.dropArguments(lookup.findVirtual(ByteBuffer.class, "slice",
-                    MethodType.methodType(ByteBuffer.class, int.class, int.class)), 1, ByteBuffer.class);
-        } catch (NoSuchMethodException e) {
-            try {
-                slice = lookup.findStatic(Ring.class, "sliceByRepositioning", MethodType.methodType(
-                        ByteBuffer.class, ByteBuffer.class, ByteBuffer.class, int.class, int.class));
-            } catch (ReflectiveOperationException e2) {
-                throw new ExceptionInInitializerError(e2);
-            }
-        } catch (IllegalAccessException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        SLICE = slice;
+        return BufferAccess.slice(data, cView, start, length);
     }
 
     /** The ring's backing array, for heap rings; throws for direct ones. */
@@ -780,92 +743,12 @@ final class Ring extends RingPad2 {
 
     /** Copies ring bytes {@code [index, index + len)} to {@code dst[off, ...)}; the consumer's thread only. */
     void getBytes(int index, byte[] dst, int off, int len) {
-        try {
-            GET_ARRAY.invokeExact(data, cView, index, dst, off, len);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** {@code ByteBuffer.get(int, byte[], int, int)} (JDK 16+), or a relative get through the consumer's view. */
-    private static final MethodHandle GET_ARRAY;
-
-    static {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        MethodHandle get;
-        try {
-            get = lookup.findVirtual(ByteBuffer.class, "get",
-                    MethodType.methodType(ByteBuffer.class, int.class, byte[].class, int.class, int.class));
-            get = MethodHandles.dropArguments(get, 1, ByteBuffer.class)
-                    .asType(MethodType.methodType(void.class, ByteBuffer.class, ByteBuffer.class, int.class,
-                            byte[].class, int.class, int.class));
-        } catch (NoSuchMethodException e) {
-            try {
-                get = lookup.findStatic(Ring.class, "getByRepositioning", MethodType.methodType(void.class,
-                        ByteBuffer.class, ByteBuffer.class, int.class, byte[].class, int.class, int.class));
-            } catch (ReflectiveOperationException e2) {
-                throw new ExceptionInInitializerError(e2);
-            }
-        } catch (IllegalAccessException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        GET_ARRAY = get;
-    }
-
-    private static void getByRepositioning(ByteBuffer data, ByteBuffer view, int index, byte[] dst, int off, int len) {
-        view.clear();
-        view.position(index);
-        view.get(dst, off, len);
+        BufferAccess.get(data, cView, index, dst, off, len);
     }
 
     /** Copies {@code src[off, off + len)} to ring offset {@code index}; the producer's thread only. */
     void putBytes(int index, byte[] src, int off, int len) {
-        try {
-            PUT_ARRAY.invokeExact(data, pView, index, src, off, len);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /**
-     * {@code ByteBuffer.put(int, byte[], int, int)} (JDK 16+), which needs no position bookkeeping;
-     * on older JDKs, a relative put through the producer's private view.
-     */
-    private static final MethodHandle PUT_ARRAY;
-
-    static {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        MethodHandle put;
-        try {
-            put = lookup.findVirtual(ByteBuffer.class, "put",
-                    MethodType.methodType(ByteBuffer.class, int.class, byte[].class, int.class, int.class));
-            put = MethodHandles.dropArguments(put, 1, ByteBuffer.class)
-                    .asType(MethodType.methodType(void.class, ByteBuffer.class, ByteBuffer.class, int.class,
-                            byte[].class, int.class, int.class));
-        } catch (NoSuchMethodException e) {
-            try {
-                put = lookup.findStatic(Ring.class, "putByRepositioning", MethodType.methodType(void.class,
-                        ByteBuffer.class, ByteBuffer.class, int.class, byte[].class, int.class, int.class));
-            } catch (ReflectiveOperationException e2) {
-                throw new ExceptionInInitializerError(e2);
-            }
-        } catch (IllegalAccessException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        PUT_ARRAY = put;
-    }
-
-    private static void putByRepositioning(ByteBuffer data, ByteBuffer view, int index, byte[] src, int off, int len) {
-        view.clear();
-        view.position(index);
-        view.put(src, off, len);
-    }
-
-    private static ByteBuffer sliceByRepositioning(ByteBuffer data, ByteBuffer sideView, int start, int length) {
-        sideView.clear();
-        sideView.position(start);
-        sideView.limit(start + length);
-        return sideView.slice();
+        BufferAccess.put(data, pView, index, src, off, len);
     }
 
     /** The shared {@code write} word, as any thread may see it (for diagnostics and tests). */
