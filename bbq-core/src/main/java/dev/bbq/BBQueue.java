@@ -136,6 +136,8 @@ public final class BBQueue {
      * A queue whose ring is a {@code byte[]} of {@code capacity} bytes: grant buffers have an
      * accessible {@code array()}, for device APIs that take arrays.
      *
+     * @param capacity the ring's size in bytes, 1 to {@link #MAX_CAPACITY}
+     * @return a new queue with no half taken, waiting with {@link WaitStrategy#blocking()}
      * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
      */
     public static BBQueue allocate(int capacity) {
@@ -146,6 +148,8 @@ public final class BBQueue {
      * A queue whose ring is {@code capacity} bytes of direct (native) memory starting on a 64-byte
      * boundary: grant buffers are direct, for NIO channels, JNI and zero-copy transfers.
      *
+     * @param capacity the ring's size in bytes, 1 to {@link #MAX_CAPACITY}
+     * @return a new queue with no half taken, waiting with {@link WaitStrategy#blocking()}
      * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
      */
     public static BBQueue allocateDirect(int capacity) {
@@ -158,6 +162,9 @@ public final class BBQueue {
      * {@code capacity()} is {@code storage.remaining()}. The buffer's own position and limit are not
      * changed, and the caller must not touch those bytes while the queue is in use.
      *
+     * @param storage the memory for the ring, heap or direct, not read-only
+     * @return a new queue over {@code storage}, with no half taken, waiting with
+     *         {@link WaitStrategy#blocking()}
      * @throws IllegalArgumentException if the buffer has no remaining bytes or is read-only
      */
     public static BBQueue wrap(ByteBuffer storage) {
@@ -174,6 +181,10 @@ public final class BBQueue {
      * The largest frame a framed queue of {@code capacity} bytes accepts: the largest {@code n} with
      * {@code n + header(n) <= capacity}, where the header takes 1 byte below 128, 2 below 16 384,
      * 3 below 2^21, 4 below 2^28 and 5 above.
+     *
+     * @param capacity a ring size in bytes, 1 to {@link #MAX_CAPACITY}
+     * @return the longest frame, in bytes, that such a queue can ever grant
+     * @throws IllegalArgumentException if {@code capacity} is out of range
      */
     public static int maxFrameLength(int capacity) {
         checkCapacity(capacity);
@@ -191,7 +202,11 @@ public final class BBQueue {
         return ring.stats();
     }
 
-    /** @return the strategy blocked calls wait with */
+    /**
+     * How this queue's blocking calls wait, and whether commits and releases signal a parked thread.
+     *
+     * @return the strategy blocked calls wait with
+     */
     public WaitStrategy waitStrategy() {
         return ring.waitStrategy;
     }
@@ -201,19 +216,28 @@ public final class BBQueue {
         return ring;
     }
 
-    /** The ring's size in bytes. */
+    /**
+     * The ring's size, fixed at creation: the largest raw grant and the bound on bytes in flight.
+     *
+     * @return the ring's size in bytes
+     */
     public int capacity() {
         return ring.capacity;
     }
 
-    /** Whether the ring is direct (native) memory. */
+    /**
+     * Whether the ring is direct (native) memory, so grant buffers have no {@code array()}.
+     *
+     * @return {@code true} for direct or mapped storage, {@code false} for a {@code byte[]} ring
+     */
     public boolean isDirect() {
         return direct;
     }
 
     /**
-     * The raw writing half.
+     * The raw writing half. Taking it makes the queue raw for life.
      *
+     * @return the queue's only {@link Producer}
      * @throws IllegalStateException if it was already taken, or the queue is framed
      */
     public synchronized Producer producer() {
@@ -222,8 +246,9 @@ public final class BBQueue {
     }
 
     /**
-     * The raw reading half.
+     * The raw reading half. Taking it makes the queue raw for life.
      *
+     * @return the queue's only {@link Consumer}
      * @throws IllegalStateException if it was already taken, or the queue is framed
      */
     public synchronized Consumer consumer() {
@@ -232,8 +257,9 @@ public final class BBQueue {
     }
 
     /**
-     * The framed writing half.
+     * The framed writing half. Taking it makes the queue framed for life.
      *
+     * @return the queue's only {@link FrameProducer}
      * @throws IllegalStateException if it was already taken, or the queue is raw
      */
     public synchronized FrameProducer frameProducer() {
@@ -242,8 +268,9 @@ public final class BBQueue {
     }
 
     /**
-     * The framed reading half.
+     * The framed reading half. Taking it makes the queue framed for life.
      *
+     * @return the queue's only {@link FrameConsumer}
      * @throws IllegalStateException if it was already taken, or the queue is raw
      */
     public synchronized FrameConsumer frameConsumer() {
@@ -307,8 +334,12 @@ public final class BBQueue {
         }
 
         /**
+         * Sets the ring's size for a heap or direct ring; {@link #wrap(ByteBuffer)} sets it from the
+         * caller's memory instead.
+         *
          * @param capacity the ring's size in bytes, 1 to {@link BBQueue#MAX_CAPACITY}
          * @return this builder
+         * @throws IllegalArgumentException if {@code capacity} is out of range
          */
         public Builder capacity(int capacity) {
             checkCapacity(capacity);
@@ -316,14 +347,23 @@ public final class BBQueue {
             return this;
         }
 
-        /** @return this builder, set to a {@code byte[]} ring (the default) */
+        /**
+         * Puts the ring in a {@code byte[]}, so grants expose {@code array()} (the default).
+         *
+         * @return this builder
+         */
         public Builder heap() {
             this.direct = false;
             this.storage = null;
             return this;
         }
 
-        /** @return this builder, set to a 64-byte aligned direct ring */
+        /**
+         * Puts the ring in 64-byte aligned direct memory, for NIO channels, JNI and zero-copy
+         * transfers.
+         *
+         * @return this builder
+         */
         public Builder direct() {
             this.direct = true;
             this.storage = null;
@@ -350,6 +390,9 @@ public final class BBQueue {
         }
 
         /**
+         * Chooses how blocked calls wait, and so whether commits and releases pay for a wake-up
+         * signal.
+         *
          * @param waitStrategy how blocked calls wait; {@link WaitStrategy#blocking()} by default
          * @return this builder
          */
@@ -369,7 +412,9 @@ public final class BBQueue {
         }
 
         /**
-         * @return the new queue
+         * Makes the queue: allocates the ring unless storage was given.
+         *
+         * @return the new queue, with no half taken
          * @throws IllegalStateException if no capacity or storage was given
          */
         public BBQueue build() {
