@@ -26,10 +26,13 @@ import java.util.Objects;
  * <p>Storage is chosen at creation: {@link #allocate(int)} (a {@code byte[]}, for array-based device
  * APIs), {@link #allocateDirect(int)} (64-byte aligned native memory, for NIO, JNI and zero-copy
  * transfers) or {@link #wrap(ByteBuffer)} (memory the caller provides). The queue's coordination
- * words always live in a small direct control block, so the same code runs on every JDK from 11 up,
- * including those that refuse atomic access to heap buffers.
+ * words never live in the ring's buffer: they are an {@code int[]} of their own (or words of the
+ * queue file), so the same code runs on every JDK from 11 up, including those that refuse atomic
+ * access to heap buffers.
  *
  * <p>This class is thread-safe; the halves it hands out are not (each belongs to one thread at a time).
+ * What their commits, releases and closes make visible to the other side is stated on each call and
+ * explained in the <a href="package-summary.html#memory-consistency">package documentation</a>.
  */
 public final class BBQueue {
     /** The largest capacity any queue can have. */
