@@ -253,6 +253,8 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * An {@link InputStream} over this queue, with the full {@code InputStream} contract: reads wait
      * for data, return -1 only at the end of the stream (the producer closed and everything was
      * read), {@code available()} counts the committed bytes, and {@code close} closes this consumer.
+     * A {@code read} has the memory consistency effects of {@link #trySplitRead()} and
+     * {@link SplitReadGrant#release(int)}.
      *
      * @return a new stream over this consumer
      */

@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * a {@code volatile} write and read. At most one write grant is open at a time.
  *
  * <p>Memory consistency effects: actions in the producer's thread prior to a commit
- * <i>happen-before</i> actions in the consumer's thread after it reads the committed bytes, and a
- * grant is only made in space whose release by the consumer <i>happened-before</i> it (see the
- * package documentation).
+ * <i>happen-before</i> actions in the consumer's thread after it reads the committed bytes, and the
+ * consumer's release of space <i>happens-before</i> this producer's writes into it through a later
+ * grant (see the package documentation).
  */
 public final class Producer extends QueueHalf implements AutoCloseable {
 
@@ -322,7 +322,9 @@ public final class Producer extends QueueHalf implements AutoCloseable {
     /**
      * An {@link OutputStream} that writes into this queue: each {@code write} copies into grants and
      * commits them, waiting for room as needed; {@code flush} has nothing to do; {@code close} closes
-     * this producer. A consumer that has closed makes writes fail with an {@link IOException}.
+     * this producer. A consumer that has closed makes writes fail with an {@link IOException}. A
+     * {@code write} that returns has committed its bytes, with the memory consistency effects of
+     * {@link WriteGrant#commit(int)}.
      *
      * @return a new stream over this producer
      */
