@@ -26,10 +26,13 @@ import java.util.Objects;
  * <p>Storage is chosen at creation: {@link #allocate(int)} (a {@code byte[]}, for array-based device
  * APIs), {@link #allocateDirect(int)} (64-byte aligned native memory, for NIO, JNI and zero-copy
  * transfers) or {@link #wrap(ByteBuffer)} (memory the caller provides). The queue's coordination
- * words always live in a small direct control block, so the same code runs on every JDK from 11 up,
- * including those that refuse atomic access to heap buffers.
+ * words never live in the ring's buffer: they are an {@code int[]} of their own (or words of the
+ * queue file), so the same code runs on every JDK from 11 up, including those that refuse atomic
+ * access to heap buffers.
  *
  * <p>This class is thread-safe; the halves it hands out are not (each belongs to one thread at a time).
+ * What their commits, releases and closes make visible to the other side is stated on each call and
+ * explained in the <a href="package-summary.html#memory-consistency">package documentation</a>.
  */
 public final class BBQueue {
     /** The largest capacity any queue can have. */
@@ -136,6 +139,8 @@ public final class BBQueue {
      * A queue whose ring is a {@code byte[]} of {@code capacity} bytes: grant buffers have an
      * accessible {@code array()}, for device APIs that take arrays.
      *
+     * @param capacity the ring's size in bytes, 1 to {@link #MAX_CAPACITY}
+     * @return a new queue with no half taken, waiting with {@link WaitStrategy#blocking()}
      * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
      */
     public static BBQueue allocate(int capacity) {
@@ -146,6 +151,8 @@ public final class BBQueue {
      * A queue whose ring is {@code capacity} bytes of direct (native) memory starting on a 64-byte
      * boundary: grant buffers are direct, for NIO channels, JNI and zero-copy transfers.
      *
+     * @param capacity the ring's size in bytes, 1 to {@link #MAX_CAPACITY}
+     * @return a new queue with no half taken, waiting with {@link WaitStrategy#blocking()}
      * @throws IllegalArgumentException if {@code capacity < 1} or above {@link #MAX_CAPACITY}
      */
     public static BBQueue allocateDirect(int capacity) {
@@ -158,6 +165,9 @@ public final class BBQueue {
      * {@code capacity()} is {@code storage.remaining()}. The buffer's own position and limit are not
      * changed, and the caller must not touch those bytes while the queue is in use.
      *
+     * @param storage the memory for the ring, heap or direct, not read-only
+     * @return a new queue over {@code storage}, with no half taken, waiting with
+     *         {@link WaitStrategy#blocking()}
      * @throws IllegalArgumentException if the buffer has no remaining bytes or is read-only
      */
     public static BBQueue wrap(ByteBuffer storage) {
@@ -174,6 +184,10 @@ public final class BBQueue {
      * The largest frame a framed queue of {@code capacity} bytes accepts: the largest {@code n} with
      * {@code n + header(n) <= capacity}, where the header takes 1 byte below 128, 2 below 16 384,
      * 3 below 2^21, 4 below 2^28 and 5 above.
+     *
+     * @param capacity a ring size in bytes, 1 to {@link #MAX_CAPACITY}
+     * @return the longest frame, in bytes, that such a queue can ever grant
+     * @throws IllegalArgumentException if {@code capacity} is out of range
      */
     public static int maxFrameLength(int capacity) {
         checkCapacity(capacity);
@@ -191,7 +205,11 @@ public final class BBQueue {
         return ring.stats();
     }
 
-    /** @return the strategy blocked calls wait with */
+    /**
+     * How this queue's blocking calls wait, and whether commits and releases signal a parked thread.
+     *
+     * @return the strategy blocked calls wait with
+     */
     public WaitStrategy waitStrategy() {
         return ring.waitStrategy;
     }
@@ -201,19 +219,28 @@ public final class BBQueue {
         return ring;
     }
 
-    /** The ring's size in bytes. */
+    /**
+     * The ring's size, fixed at creation: the largest raw grant and the bound on bytes in flight.
+     *
+     * @return the ring's size in bytes
+     */
     public int capacity() {
         return ring.capacity;
     }
 
-    /** Whether the ring is direct (native) memory. */
+    /**
+     * Whether the ring is direct (native) memory, so grant buffers have no {@code array()}.
+     *
+     * @return {@code true} for direct or mapped storage, {@code false} for a {@code byte[]} ring
+     */
     public boolean isDirect() {
         return direct;
     }
 
     /**
-     * The raw writing half.
+     * The raw writing half. Taking it makes the queue raw for life.
      *
+     * @return the queue's only {@link Producer}
      * @throws IllegalStateException if it was already taken, or the queue is framed
      */
     public synchronized Producer producer() {
@@ -222,8 +249,9 @@ public final class BBQueue {
     }
 
     /**
-     * The raw reading half.
+     * The raw reading half. Taking it makes the queue raw for life.
      *
+     * @return the queue's only {@link Consumer}
      * @throws IllegalStateException if it was already taken, or the queue is framed
      */
     public synchronized Consumer consumer() {
@@ -232,8 +260,9 @@ public final class BBQueue {
     }
 
     /**
-     * The framed writing half.
+     * The framed writing half. Taking it makes the queue framed for life.
      *
+     * @return the queue's only {@link FrameProducer}
      * @throws IllegalStateException if it was already taken, or the queue is raw
      */
     public synchronized FrameProducer frameProducer() {
@@ -242,8 +271,9 @@ public final class BBQueue {
     }
 
     /**
-     * The framed reading half.
+     * The framed reading half. Taking it makes the queue framed for life.
      *
+     * @return the queue's only {@link FrameConsumer}
      * @throws IllegalStateException if it was already taken, or the queue is raw
      */
     public synchronized FrameConsumer frameConsumer() {
@@ -307,8 +337,12 @@ public final class BBQueue {
         }
 
         /**
+         * Sets the ring's size for a heap or direct ring; {@link #wrap(ByteBuffer)} sets it from the
+         * caller's memory instead.
+         *
          * @param capacity the ring's size in bytes, 1 to {@link BBQueue#MAX_CAPACITY}
          * @return this builder
+         * @throws IllegalArgumentException if {@code capacity} is out of range
          */
         public Builder capacity(int capacity) {
             checkCapacity(capacity);
@@ -316,14 +350,23 @@ public final class BBQueue {
             return this;
         }
 
-        /** @return this builder, set to a {@code byte[]} ring (the default) */
+        /**
+         * Puts the ring in a {@code byte[]}, so grants expose {@code array()} (the default).
+         *
+         * @return this builder
+         */
         public Builder heap() {
             this.direct = false;
             this.storage = null;
             return this;
         }
 
-        /** @return this builder, set to a 64-byte aligned direct ring */
+        /**
+         * Puts the ring in 64-byte aligned direct memory, for NIO channels, JNI and zero-copy
+         * transfers.
+         *
+         * @return this builder
+         */
         public Builder direct() {
             this.direct = true;
             this.storage = null;
@@ -350,6 +393,9 @@ public final class BBQueue {
         }
 
         /**
+         * Chooses how blocked calls wait, and so whether commits and releases pay for a wake-up
+         * signal.
+         *
          * @param waitStrategy how blocked calls wait; {@link WaitStrategy#blocking()} by default
          * @return this builder
          */
@@ -369,7 +415,9 @@ public final class BBQueue {
         }
 
         /**
-         * @return the new queue
+         * Makes the queue: allocates the ring unless storage was given.
+         *
+         * @return the new queue, with no half taken
          * @throws IllegalStateException if no capacity or storage was given
          */
         public BBQueue build() {

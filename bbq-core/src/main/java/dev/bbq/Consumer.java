@@ -25,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A consumer is meant for one thread. It is not thread-safe; handing it, or an open grant, to
  * another thread needs a happens-before edge. At most one read grant is open at a time.
+ *
+ * <p>Memory consistency effects: actions in the producer's thread prior to committing bytes
+ * <i>happen-before</i> actions in the consumer's thread after a read (any of the forms below) hands
+ * it those bytes, and actions prior to a release <i>happen-before</i> the producer's writes into the
+ * released space (see the package documentation).
  */
 public final class Consumer extends QueueHalf implements AutoCloseable {
 
@@ -32,7 +37,11 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
         super(ring);
     }
 
-    /** @return the ring's size in bytes */
+    /**
+     * The ring's size: the most committed bytes that can wait for this consumer at once.
+     *
+     * @return the ring's size in bytes
+     */
     public int capacity() {
         return ring.capacity;
     }
@@ -47,6 +56,9 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * again (one load of the producer's index, a cache miss while the producer is busy) only when
      * it has handed all of that out. So a grant may end before bytes committed a moment ago; the
      * next read returns them.
+     *
+     * <p>Memory consistency effects: actions in the producer's thread prior to committing the granted
+     * bytes <i>happen-before</i> actions in this thread after this call returns them.
      *
      * @return an open read grant, or {@code null}
      * @throws IllegalStateException if a read grant is already open
@@ -147,6 +159,8 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * Grants all bytes committed so far as at most two regions, the one before the end of the ring
      * and the one that continues at its start, or returns {@code null} if none are committed.
      *
+     * <p>Memory consistency effects: as for {@link #tryRead()}, for both regions.
+     *
      * @return an open split read grant, or {@code null}
      * @throws IllegalStateException if a read grant is already open
      * @throws QueueClosedException if this consumer has closed
@@ -205,7 +219,8 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
     /**
      * Writes committed bytes to {@code channel} straight from the ring: waits for data if there is
      * none, makes one {@code channel.write} call from the contiguous committed bytes and releases
-     * what it wrote.
+     * what it wrote. Its memory consistency effects are those of {@link #read()} and
+     * {@link ReadGrant#release(int)}.
      *
      * @param channel the destination
      * @return the bytes written and released, or -1 at the end of the stream
@@ -238,6 +253,8 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * An {@link InputStream} over this queue, with the full {@code InputStream} contract: reads wait
      * for data, return -1 only at the end of the stream (the producer closed and everything was
      * read), {@code available()} counts the committed bytes, and {@code close} closes this consumer.
+     * A {@code read} has the memory consistency effects of {@link #trySplitRead()} and
+     * {@link SplitReadGrant#release(int)}.
      *
      * @return a new stream over this consumer
      */
@@ -249,6 +266,10 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * Closes the consumer: an open read grant is dropped (its bytes stay unreleased), the producer's
      * next grant call throws {@link QueueClosedException} so a driver thread can stop, and a
      * producer blocked waiting for room wakes at once. Closing twice does nothing.
+     *
+     * <p>Memory consistency effects: actions in the consumer's thread prior to closing, every release
+     * included, <i>happen-before</i> actions in the producer's thread after it sees the close (a grant call
+     * that throws {@link QueueClosedException}, or {@link Producer#isClosed()} returning {@code true}).
      */
     @Override
     public void close() {

@@ -12,8 +12,10 @@ public final class CorruptQueueFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Makes the exception for a file that failed validation.
+     *
      * @param file the file
-     * @param reason what is wrong with it
+     * @param reason what is wrong with it: the field and why
      */
     public CorruptQueueFileException(Path file, String reason) {
         this(String.valueOf(file), reason);

@@ -28,6 +28,7 @@ public final class Frame implements AutoCloseable {
      * A new view of the frame's bytes: position 0, limit and capacity equal to {@link #length()}.
      * Each call returns a new view of the same bytes, with its own position.
      *
+     * @return a view of exactly the frame's bytes, without its header
      * @throws IllegalStateException if the frame was released or closed
      */
     public ByteBuffer buffer() {
@@ -35,7 +36,11 @@ public final class Frame implements AutoCloseable {
         return ring.consumerSlice(start + width, length);
     }
 
-    /** The frame's length in bytes, as committed. */
+    /**
+     * The frame's length, as its producer committed it.
+     *
+     * @return the number of bytes in the frame, header not counted
+     */
     public int length() {
         return length;
     }
@@ -64,7 +69,9 @@ public final class Frame implements AutoCloseable {
     }
 
     /**
-     * @return where the first granted byte is in {@link #array()}
+     * Where the frame's bytes start in {@link #array()}, after the header.
+     *
+     * @return the index of the frame's first byte in {@link #array()}
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
@@ -105,6 +112,10 @@ public final class Frame implements AutoCloseable {
 
     /**
      * Frees the frame and ends this grant.
+     *
+     * <p>Memory consistency effects: actions in the consumer's thread prior to the release, including
+     * its reads of the frame, <i>happen-before</i> the producer's writes into that space through a later
+     * grant.
      *
      * @throws IllegalStateException if the frame was already released or closed
      */

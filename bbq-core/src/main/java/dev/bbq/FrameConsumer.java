@@ -23,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Blocking forms follow {@link Consumer}'s conventions: {@code null} (or 0 frames) when the time
  * runs out or at the end of the stream, which {@link #isClosed()} tells apart. A frame consumer is
  * meant for one thread; it is not thread-safe. At most one frame is held at a time.
+ *
+ * <p>Memory consistency effects: actions in the producer's thread prior to committing a frame
+ * <i>happen-before</i> actions in the consumer's thread after it receives that frame (from a read,
+ * or as a {@link FrameHandler} call of a drain), and actions prior to releasing a frame
+ * <i>happen-before</i> the producer's writes into its space (see the package documentation).
  */
 public final class FrameConsumer extends QueueHalf implements AutoCloseable {
 
@@ -30,13 +35,21 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         super(ring);
     }
 
-    /** @return the ring's size in bytes */
+    /**
+     * The ring's size, headers included: frames and their headers waiting for this consumer never
+     * take more.
+     *
+     * @return the ring's size in bytes
+     */
     public int capacity() {
         return ring.capacity;
     }
 
     /**
      * Hands out the oldest frame, or {@code null} if there is none.
+     *
+     * <p>Memory consistency effects: actions in the producer's thread prior to committing the frame
+     * <i>happen-before</i> actions in this thread after this call returns it.
      *
      * @return the oldest frame, held until released or closed, or {@code null}
      * @throws IllegalStateException if a frame is already held, or if the frame header found in the
@@ -152,6 +165,10 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      * released, then the exception propagates. That way one bad frame cannot wedge the consumer, and
      * no frame is ever delivered twice.
      *
+     * <p>Memory consistency effects: actions in the producer's thread prior to committing a frame
+     * <i>happen-before</i> the handler's call for it; the handler calls for the frames a batch frees, and
+     * everything before them in this thread, <i>happen-before</i> the producer's writes into that space.
+     *
      * @param handler receives each frame
      * @param maxFrames the most frames to hand over, at least 1
      * @return how many frames were handed over
@@ -255,6 +272,10 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      * Closes the consumer: a held frame is dropped (it stays unreleased), the producer's next call
      * throws {@link QueueClosedException}, and a producer blocked waiting for room wakes at once.
      * Closing twice does nothing.
+     *
+     * <p>Memory consistency effects: actions in the consumer's thread prior to closing, every release
+     * included, <i>happen-before</i> actions in the producer's thread after it sees the close (a call that
+     * throws {@link QueueClosedException}, or {@link FrameProducer#isClosed()} returning {@code true}).
      */
     @Override
     public void close() {

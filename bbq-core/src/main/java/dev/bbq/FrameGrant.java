@@ -27,6 +27,7 @@ public final class FrameGrant implements AutoCloseable {
      * the header is outside it. Each call returns a new view of the same bytes, with its own
      * position: keep the one you write through (see {@link WriteGrant#buffer()}).
      *
+     * @return a view of the frame's room, without its header
      * @throws IllegalStateException if the grant was committed or closed
      */
     public ByteBuffer buffer() {
@@ -34,7 +35,11 @@ public final class FrameGrant implements AutoCloseable {
         return ring.producerSlice(start + FrameHeader.width(maxLength), maxLength);
     }
 
-    /** The most bytes this frame can hold, as requested. */
+    /**
+     * The most bytes this frame can hold, as requested; the header's width was chosen for it.
+     *
+     * @return the frame's room in bytes
+     */
     public int maxLength() {
         return maxLength;
     }
@@ -63,7 +68,9 @@ public final class FrameGrant implements AutoCloseable {
     }
 
     /**
-     * @return where the grant's first byte is in {@link #array()}
+     * Where the frame's bytes start in {@link #array()}, after the header.
+     *
+     * @return the index of the frame's first byte in {@link #array()}
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
@@ -119,6 +126,11 @@ public final class FrameGrant implements AutoCloseable {
      * Publishes the first {@code length} bytes as one frame (0 publishes an empty frame) and ends the
      * grant; unused room returns to the free space.
      *
+     * <p>Memory consistency effects: actions in the producer's thread prior to the commit, including
+     * its writes into the frame, <i>happen-before</i> actions in the consumer's thread after it receives the
+     * frame.
+     *
+     * @param length the frame's length in bytes, 0 to {@link #maxLength()}
      * @throws IllegalArgumentException if {@code length} is negative or above {@link #maxLength()};
      *         the grant stays open
      * @throws IllegalStateException if the grant was already committed or closed

@@ -28,6 +28,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Blocking forms follow {@link Producer}'s conventions. A frame producer is meant for one thread;
  * it is not thread-safe. At most one frame grant is open at a time.
+ *
+ * <p>Memory consistency effects: actions in the producer's thread prior to committing a frame
+ * (through a grant, {@code tryWrite}, {@code write} or a {@code writeOrDrop} that writes)
+ * <i>happen-before</i> actions in the consumer's thread after it receives that frame (see the
+ * package documentation).
  */
 public final class FrameProducer extends QueueHalf implements AutoCloseable {
 
@@ -35,12 +40,21 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         super(ring);
     }
 
-    /** @return the ring's size in bytes */
+    /**
+     * The ring's size, headers included; see {@link #maxFrameLength()} for the largest frame.
+     *
+     * @return the ring's size in bytes
+     */
     public int capacity() {
         return ring.capacity;
     }
 
-    /** @return the largest frame this queue can ever accept: the largest n with n + header(n) &lt;= capacity */
+    /**
+     * The largest frame this queue can ever accept: a frame is one exact grant and never wraps, so
+     * it and its header must fit in the ring.
+     *
+     * @return the largest {@code n} with {@code n + header(n) <= capacity()}
+     */
     public int maxFrameLength() {
         return ring.maxFrameLength;
     }
@@ -160,6 +174,9 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      * Copies {@code len} bytes of {@code src} from {@code off} into the queue as one frame, or
      * returns {@code false} (copying nothing) if there is no room now. Allocates nothing.
      *
+     * <p>Memory consistency effects: when the frame is written, actions in this thread prior to the
+     * call <i>happen-before</i> actions in the consumer's thread after it receives the frame.
+     *
      * @param src the frame's bytes
      * @param off where they start in {@code src}
      * @param len how many there are
@@ -213,7 +230,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
     /**
      * Copies the remaining bytes of {@code src} into the queue as one frame and advances its position
      * to its limit, or returns {@code false} (leaving {@code src} untouched) if there is no room now.
-     * Allocates nothing.
+     * Allocates nothing. Memory consistency effects as for {@link #tryWrite(byte[], int, int)}.
      *
      * @param src the frame's bytes, between position and limit
      * @return whether the frame was written
@@ -242,6 +259,9 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      * The overload policy for telemetry: writes the frame if there is room now, and otherwise drops
      * it and counts the drop ({@link QueueStats#framesDropped()}, {@link QueueStats#bytesDropped()}),
      * so a full queue never blocks the driver thread and the loss still shows.
+     *
+     * <p>Memory consistency effects: when the frame is written, as for
+     * {@link #tryWrite(byte[], int, int)}; a dropped frame publishes nothing to the consumer.
      *
      * @param src the frame's bytes
      * @param off where they start in {@code src}
@@ -299,13 +319,21 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      * Closes the producer: an open frame grant is abandoned, every committed frame stays readable,
      * and the consumer sees the end of the stream after the last one; a consumer blocked waiting
      * wakes at once. Closing twice does nothing.
+     *
+     * <p>Memory consistency effects: actions in the producer's thread prior to closing, every commit
+     * included, <i>happen-before</i> actions in the consumer's thread after it sees the end of the stream.
      */
     @Override
     public void close() {
         ring.closeProducer();
     }
 
-    /** @return whether this producer, or the consumer, has closed: no more frames can be written */
+    /**
+     * Whether frames are over for this producer: it closed itself, or the consumer has closed and
+     * nobody will read what is committed.
+     *
+     * @return whether this producer, or the consumer, has closed: no more frames can be written
+     */
     public boolean isClosed() {
         return ring.pClosed || ring.consumerClosed();
     }

@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p>A producer is meant for one thread (typically the device driver thread). It is not
  * thread-safe; handing it, or an open grant, to another thread needs a happens-before edge such as
  * a {@code volatile} write and read. At most one write grant is open at a time.
+ *
+ * <p>Memory consistency effects: actions in the producer's thread prior to a commit
+ * <i>happen-before</i> actions in the consumer's thread after it reads the committed bytes, and the
+ * consumer's release of space <i>happens-before</i> this producer's writes into it through a later
+ * grant (see the package documentation).
  */
 public final class Producer extends QueueHalf implements AutoCloseable {
 
@@ -34,7 +39,11 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         super(ring);
     }
 
-    /** @return the ring's size in bytes: the largest grant this producer can ever receive */
+    /**
+     * The ring's size: the largest grant this producer can ever receive.
+     *
+     * @return the ring's size in bytes
+     */
     public int capacity() {
         return ring.capacity;
     }
@@ -284,7 +293,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      * Reads from {@code channel} straight into the ring: waits for room if there is none, grants
      * the largest contiguous region free, makes one {@code channel.read} call into it and commits
      * what it read. With a direct queue and a file or socket channel the kernel copies straight into
-     * the ring.
+     * the ring. Its memory consistency effects are those of {@link WriteGrant#commit(int)}.
      *
      * @param channel the source
      * @return what {@code channel.read} returned: the bytes committed, 0, or -1 at the channel's end
@@ -313,7 +322,9 @@ public final class Producer extends QueueHalf implements AutoCloseable {
     /**
      * An {@link OutputStream} that writes into this queue: each {@code write} copies into grants and
      * commits them, waiting for room as needed; {@code flush} has nothing to do; {@code close} closes
-     * this producer. A consumer that has closed makes writes fail with an {@link IOException}.
+     * this producer. A consumer that has closed makes writes fail with an {@link IOException}. A
+     * {@code write} that returns has committed its bytes, with the memory consistency effects of
+     * {@link WriteGrant#commit(int)}.
      *
      * @return a new stream over this producer
      */
@@ -325,13 +336,21 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      * Closes the producer: an open grant is abandoned (nothing of it is published), everything
      * committed before stays readable, and the consumer sees the end of the stream once it has read
      * it; a consumer blocked waiting for data wakes at once. Closing twice does nothing.
+     *
+     * <p>Memory consistency effects: actions in the producer's thread prior to closing, every commit
+     * included, <i>happen-before</i> actions in the consumer's thread after it sees the end of the stream.
      */
     @Override
     public void close() {
         ring.closeProducer();
     }
 
-    /** @return whether this producer, or the consumer, has closed: no more grants can be made */
+    /**
+     * Whether grants are over for this producer: it closed itself, or the consumer has closed and
+     * nobody will read what is committed.
+     *
+     * @return whether this producer, or the consumer, has closed: no more grants can be made
+     */
     public boolean isClosed() {
         return ring.pClosed || ring.consumerClosed();
     }

@@ -9,6 +9,8 @@ public final class QueueClosedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Makes the exception a closed side's call throws.
+     *
      * @param message what was closed
      */
     public QueueClosedException(String message) {

@@ -40,37 +40,65 @@ public final class QueueStats {
         this.consumerWaitNanos = consumerWaitNanos;
     }
 
-    /** @return the ring's size in bytes */
+    /**
+     * The capacity of the queue the snapshot was taken from, the scale of the byte counts.
+     *
+     * @return the ring's size in bytes
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** @return bytes committed since the queue was made, frame headers included */
+    /**
+     * Everything the producer has published, in ring bytes.
+     *
+     * @return bytes committed since the queue was made, frame headers included
+     */
     public long bytesCommitted() {
         return bytesCommitted;
     }
 
-    /** @return frames committed since the queue was made (0 for a raw queue) */
+    /**
+     * The frames the producer has published.
+     *
+     * @return frames committed since the queue was made (0 for a raw queue)
+     */
     public long framesCommitted() {
         return framesCommitted;
     }
 
-    /** @return bytes released since the queue was made, frame headers included */
+    /**
+     * Everything the consumer has given back to the producer, in ring bytes.
+     *
+     * @return bytes released since the queue was made, frame headers included
+     */
     public long bytesReleased() {
         return bytesReleased;
     }
 
-    /** @return frames released since the queue was made (0 for a raw queue) */
+    /**
+     * The frames the consumer has given back to the producer.
+     *
+     * @return frames released since the queue was made (0 for a raw queue)
+     */
     public long framesReleased() {
         return framesReleased;
     }
 
-    /** @return bytes committed and not yet released: the fill level */
+    /**
+     * What is committed and waiting for, or held by, the consumer.
+     *
+     * @return bytes committed and not yet released: the fill level
+     */
     public long bytesInUse() {
         return bytesInUse;
     }
 
-    /** @return {@link #bytesInUse()} as a fraction of the capacity, 0 to 1 */
+    /**
+     * How full the queue is.
+     *
+     * @return {@link #bytesInUse()} as a fraction of the capacity, 0 to 1
+     */
     public double fill() {
         return (double) bytesInUse / capacity;
     }
@@ -86,27 +114,47 @@ public final class QueueStats {
         return highWaterMark;
     }
 
-    /** @return grant calls that found no room (a blocking call that had to wait counts once) */
+    /**
+     * How often the producer found no room: a sign that the consumer falls behind.
+     *
+     * @return grant calls that found no room (a blocking call that had to wait counts once)
+     */
     public long grantsRefused() {
         return grantsRefused;
     }
 
-    /** @return frames dropped by {@link FrameProducer#writeOrDrop(byte[], int, int)} for lack of room */
+    /**
+     * Frames lost to the telemetry overload policy.
+     *
+     * @return frames dropped by {@link FrameProducer#writeOrDrop(byte[], int, int)} for lack of room
+     */
     public long framesDropped() {
         return framesDropped;
     }
 
-    /** @return payload bytes of the dropped frames */
+    /**
+     * The size of the frames lost to the telemetry overload policy.
+     *
+     * @return payload bytes of the dropped frames
+     */
     public long bytesDropped() {
         return bytesDropped;
     }
 
-    /** @return nanoseconds the producer spent waiting for room in blocking calls */
+    /**
+     * Time the producer was held back by a full queue.
+     *
+     * @return nanoseconds the producer spent waiting for room in blocking calls
+     */
     public long producerWaitNanos() {
         return producerWaitNanos;
     }
 
-    /** @return nanoseconds the consumer spent waiting for data in blocking calls */
+    /**
+     * Time the consumer spent idle on an empty queue.
+     *
+     * @return nanoseconds the consumer spent waiting for data in blocking calls
+     */
     public long consumerWaitNanos() {
         return consumerWaitNanos;
     }

@@ -30,6 +30,7 @@ public final class ReadGrant implements AutoCloseable {
      * is writable, so data can be decoded in place. Each call returns a new view of the same bytes,
      * with its own position (see {@link WriteGrant#buffer()}).
      *
+     * @return a view of exactly the granted bytes
      * @throws IllegalStateException if the grant was released or closed
      */
     public ByteBuffer buffer() {
@@ -37,7 +38,11 @@ public final class ReadGrant implements AutoCloseable {
         return ring.consumerSlice(start, length);
     }
 
-    /** The number of bytes granted. */
+    /**
+     * The number of committed bytes this grant hands out: the most one release of it can free.
+     *
+     * @return the number of bytes granted
+     */
     public int length() {
         return length;
     }
@@ -66,7 +71,10 @@ public final class ReadGrant implements AutoCloseable {
     }
 
     /**
-     * @return where the first granted byte is in {@link #array()}
+     * Where the grant starts in {@link #array()}: the ring's offset in its array plus the grant's
+     * position in the ring.
+     *
+     * @return the index of the first granted byte in {@link #array()}
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
@@ -108,6 +116,11 @@ public final class ReadGrant implements AutoCloseable {
     /**
      * Frees the first {@code n} bytes for the producer and ends the grant; the rest stay in the queue.
      *
+     * <p>Memory consistency effects: actions in the consumer's thread prior to the release, including
+     * its reads of the released bytes, <i>happen-before</i> the producer's writes into that space through a
+     * later grant, so a released byte is never overwritten while it is still being read.
+     *
+     * @param n how many of the granted bytes, counted from the first, to free: 0 to {@link #length()}
      * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #length()};
      *         the grant stays open
      * @throws IllegalStateException if the grant was already released or closed

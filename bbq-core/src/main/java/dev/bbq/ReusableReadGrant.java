@@ -107,7 +107,9 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
     }
 
     /**
-     * @return where the first granted byte is in {@link #array()}
+     * Where the granted bytes (for a frame, its bytes after the header) start in {@link #array()}.
+     *
+     * @return the index of the first granted byte in {@link #array()}
      * @throws IllegalStateException if no grant is open
      */
     public int arrayOffset() {
@@ -143,6 +145,8 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
     /**
      * Frees everything granted (the whole region, or the frame) and ends the grant.
      *
+     * <p>Memory consistency effects: as for {@link #release(int)}.
+     *
      * @throws IllegalStateException if no grant is open
      */
     public void release() {
@@ -152,6 +156,10 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
     /**
      * Frees the first {@code n} granted bytes and ends the grant; the rest stay in the queue. A frame
      * is released whole: for a frame {@code n} must be its {@link #length()}.
+     *
+     * <p>Memory consistency effects: actions in the consumer's thread prior to the release, including
+     * its reads of the released bytes, <i>happen-before</i> the producer's writes into that space through a
+     * later grant.
      *
      * @param n how many bytes to free, 0 to {@link #length()}
      * @throws IllegalArgumentException if {@code n} is negative or above {@link #length()}, or, for a

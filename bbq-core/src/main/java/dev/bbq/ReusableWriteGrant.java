@@ -113,7 +113,9 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
     }
 
     /**
-     * @return where the first granted byte is in {@link #array()}
+     * Where the grant's room (for a frame, after its header) starts in {@link #array()}.
+     *
+     * @return the index of the grant's first byte in {@link #array()}
      * @throws IllegalStateException if no grant is open
      */
     public int arrayOffset() {
@@ -164,6 +166,10 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
      * ends the grant; unused room returns to the free space. {@code commit(0)} publishes nothing for
      * raw bytes and an empty frame for a frame grant, as {@link WriteGrant#commit(int)} and
      * {@link FrameGrant#commit(int)} do.
+     *
+     * <p>Memory consistency effects: actions in the producer's thread prior to the commit, including
+     * its writes into the grant, <i>happen-before</i> actions in the consumer's thread after a read hands it
+     * these bytes or this frame.
      *
      * @param used how many bytes to publish, 0 to {@link #length()}
      * @throws IllegalArgumentException if {@code used} is negative or above {@link #length()}; the

@@ -28,6 +28,7 @@ public final class SplitReadGrant implements AutoCloseable {
      * A new view of the older bytes: position 0, limit and capacity equal to their count. Each call
      * returns a new view of the same bytes.
      *
+     * @return a view of the region that starts at the consumer's position, the older bytes
      * @throws IllegalStateException if the grant was released or closed
      */
     public ByteBuffer first() {
@@ -40,6 +41,7 @@ public final class SplitReadGrant implements AutoCloseable {
      * equal to their count, which is 0 when the committed bytes do not wrap. Each call returns a new
      * view of the same bytes.
      *
+     * @return a view of the region at the start of the ring, empty when the bytes do not wrap
      * @throws IllegalStateException if the grant was released or closed
      */
     public ByteBuffer second() {
@@ -47,7 +49,12 @@ public final class SplitReadGrant implements AutoCloseable {
         return ring.consumerSlice(0, secondLength);
     }
 
-    /** The number of bytes granted in both regions together. */
+    /**
+     * The number of committed bytes this grant hands out, both regions together: the most one
+     * release of it can free.
+     *
+     * @return the number of bytes granted
+     */
     public int length() {
         return firstLength + secondLength;
     }
@@ -56,6 +63,10 @@ public final class SplitReadGrant implements AutoCloseable {
      * Frees the first {@code n} bytes, counting {@link #first()} before {@link #second()}, and ends
      * the grant.
      *
+     * <p>Memory consistency effects: as for {@link ReadGrant#release(int)}, the consumer's reads of
+     * the released bytes <i>happen-before</i> the producer's writes into that space.
+     *
+     * @param n how many bytes to free, counted across both regions: 0 to {@link #length()}
      * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #length()};
      *         the grant stays open
      * @throws IllegalStateException if the grant was already released or closed

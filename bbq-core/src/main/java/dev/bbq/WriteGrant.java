@@ -47,6 +47,7 @@ public final class WriteGrant implements AutoCloseable {
      * Views are not stored in the grant so that, once inlined, neither the grant nor the view needs
      * a heap allocation.
      *
+     * @return a view of exactly the granted bytes, for the producer to fill
      * @throws IllegalStateException if the grant was committed or closed
      */
     public ByteBuffer buffer() {
@@ -54,7 +55,11 @@ public final class WriteGrant implements AutoCloseable {
         return ring.producerSlice(start, length);
     }
 
-    /** The number of bytes granted. */
+    /**
+     * The size of the grant: the most bytes one commit of it can publish.
+     *
+     * @return the number of bytes granted
+     */
     public int length() {
         return length;
     }
@@ -83,7 +88,10 @@ public final class WriteGrant implements AutoCloseable {
     }
 
     /**
-     * @return where the grant's first byte is in {@link #array()}
+     * Where the grant starts in {@link #array()}: the ring's offset in its array plus the grant's
+     * position in the ring.
+     *
+     * @return the index of the grant's first byte in {@link #array()}
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
@@ -139,6 +147,12 @@ public final class WriteGrant implements AutoCloseable {
      * Publishes the first {@code used} bytes to the consumer and ends the grant; the remaining
      * {@code length() - used} bytes return to the free space. {@code commit(0)} publishes nothing.
      *
+     * <p>Memory consistency effects: actions in the producer's thread prior to the commit, including
+     * its writes into the grant, <i>happen-before</i> actions in the consumer's thread after a read hands it
+     * these bytes.
+     *
+     * @param used how many of the granted bytes, counted from the first, to publish: 0 to
+     *        {@link #length()}
      * @throws IllegalArgumentException if {@code used} is negative or larger than {@link #length()};
      *         the grant stays open
      * @throws IllegalStateException if the grant was already committed or closed

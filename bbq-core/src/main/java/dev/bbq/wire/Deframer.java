@@ -97,6 +97,8 @@ public final class Deframer {
     }
 
     /**
+     * A deframer that can also drop valid frames when its framed queue is full.
+     *
      * @param maxFrameLength the largest payload accepted, check excluded
      * @param check the check every frame ends with
      * @param dropWhenFull whether a valid frame that finds the framed queue full is dropped and
@@ -117,12 +119,20 @@ public final class Deframer {
         this.view = ByteBuffer.wrap(frame);
     }
 
-    /** @return the largest payload accepted */
+    /**
+     * The size limit this deframer was built with; longer frames count as oversize.
+     *
+     * @return the largest payload accepted
+     */
     public int maxFrameLength() {
         return maxFrameLength;
     }
 
-    /** @return the check every frame must end with */
+    /**
+     * The check this deframer verifies, which the sender's encoder must append.
+     *
+     * @return the check every frame must end with
+     */
     public FrameCheck check() {
         return check;
     }
@@ -283,7 +293,11 @@ public final class Deframer {
         reset();
     }
 
-    /** @return a snapshot of the counters; safe from any thread */
+    /**
+     * The deframer's counters, for monitoring a link's health.
+     *
+     * @return a snapshot of the counters; safe from any thread
+     */
     public DeframerStats stats() {
         AtomicLongArray c = counters;
         return new DeframerStats(c.getOpaque(BYTES_READ), c.getOpaque(FRAMES_DELIVERED), c.getOpaque(BYTES_DELIVERED),

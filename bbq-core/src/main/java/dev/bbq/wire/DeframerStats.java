@@ -29,37 +29,63 @@ public final class DeframerStats {
         this.bytesDiscarded = bytesDiscarded;
     }
 
-    /** @return wire bytes taken in, delimiters included */
+    /**
+     * Everything the deframer has scanned, valid or not.
+     *
+     * @return wire bytes taken in, delimiters included
+     */
     public long bytesRead() {
         return bytesRead;
     }
 
-    /** @return valid frames handed to the handler or written to the framed queue */
+    /**
+     * The frames that passed every check and reached their destination.
+     *
+     * @return valid frames handed to the handler or written to the framed queue
+     */
     public long framesDelivered() {
         return framesDelivered;
     }
 
-    /** @return payload bytes of the delivered frames (check bytes excluded) */
+    /**
+     * The size of the delivered payloads.
+     *
+     * @return payload bytes of the delivered frames (check bytes excluded)
+     */
     public long bytesDelivered() {
         return bytesDelivered;
     }
 
-    /** @return valid frames dropped because the framed queue was full (drop policy only) */
+    /**
+     * Valid frames lost to a full framed queue under the drop policy.
+     *
+     * @return valid frames dropped because the framed queue was full (drop policy only)
+     */
     public long framesDropped() {
         return framesDropped;
     }
 
-    /** @return frames whose check value did not match their payload */
+    /**
+     * Frames damaged on the wire: the check caught them.
+     *
+     * @return frames whose check value did not match their payload
+     */
     public long crcErrors() {
         return crcErrors;
     }
 
-    /** @return frames that decoded to more than the maximum frame length plus the check */
+    /**
+     * Frames longer than the deframer accepts, skipped up to their delimiter.
+     *
+     * @return frames that decoded to more than the maximum frame length plus the check
+     */
     public long oversizeFrames() {
         return oversizeFrames;
     }
 
     /**
+     * Frames that arrived broken: cut short, garbled or truncated.
+     *
      * @return frames that were not valid COBS (a delimiter inside a block: a frame cut short or
      *         garbage), were shorter than the check, or were cut off by the end of the stream
      */
@@ -67,12 +93,20 @@ public final class DeframerStats {
         return malformedFrames;
     }
 
-    /** @return the sum of all error counters: frames rejected */
+    /**
+     * All rejected frames, whatever the kind.
+     *
+     * @return the sum of all error counters: frames rejected
+     */
     public long errors() {
         return crcErrors + oversizeFrames + malformedFrames;
     }
 
-    /** @return wire bytes of rejected frames, delimiters excluded */
+    /**
+     * The wire bytes the rejected frames took.
+     *
+     * @return wire bytes of rejected frames, delimiters excluded
+     */
     public long bytesDiscarded() {
         return bytesDiscarded;
     }

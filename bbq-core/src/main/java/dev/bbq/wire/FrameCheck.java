@@ -22,7 +22,11 @@ public enum FrameCheck {
         this.length = length;
     }
 
-    /** @return the bytes the check adds to each frame */
+    /**
+     * The check's size on the wire, counted in each frame's encoded length.
+     *
+     * @return the bytes the check adds to each frame
+     */
     public int length() {
         return length;
     }

@@ -27,6 +27,8 @@ public final class FrameEncoder {
     private final Checksum checksum;
 
     /**
+     * An encoder with its own checksum state, for one thread.
+     *
      * @param check the check appended to each frame; the receiver's {@link Deframer} must use the same
      */
     public FrameEncoder(FrameCheck check) {
@@ -34,7 +36,11 @@ public final class FrameEncoder {
         this.checksum = check.newChecksum();
     }
 
-    /** @return the check this encoder appends */
+    /**
+     * The check this encoder appends, which the receiver's deframer must verify.
+     *
+     * @return the check this encoder appends
+     */
     public FrameCheck check() {
         return check;
     }

@@ -33,6 +33,8 @@ public final class I2cPump extends PumpDriver {
     }
 
     /**
+     * Starts configuring a pump that moves packets from an I2C device into a framed queue.
+     *
      * @param port the I2C device ({@link I2cPort#of(com.pi4j.io.i2c.I2C)} for Pi4J)
      * @param out the framed queue's producer; the pump owns it once started and closes it when it stops
      * @return a builder
@@ -72,6 +74,8 @@ public final class I2cPump extends PumpDriver {
         }
 
         /**
+         * Sets where the packet is read from: the block starts at this register.
+         *
          * @param register the first register of the block, 0 to 255
          * @return this builder
          */
@@ -84,6 +88,8 @@ public final class I2cPump extends PumpDriver {
         }
 
         /**
+         * Sets the packet size: every read fetches one block of this many bytes as one frame.
+         *
          * @param bytes the block's length, 1 to the queue's {@link FrameProducer#maxFrameLength()}
          * @return this builder
          */
@@ -97,6 +103,8 @@ public final class I2cPump extends PumpDriver {
         }
 
         /**
+         * Chooses what makes the pump read a packet: a timer or the device's data-ready line.
+         *
          * @param trigger when to read; polling at 100 Hz by default. The pump closes it when it stops.
          * @return this builder
          */
@@ -106,6 +114,8 @@ public final class I2cPump extends PumpDriver {
         }
 
         /**
+         * Sets how many device failures in a row the pump tolerates before it gives up.
+         *
          * @param n failed reads in a row that stop the pump with a {@link PumpDriver#failure() failure},
          *        at least 1 (10 by default)
          * @return this builder

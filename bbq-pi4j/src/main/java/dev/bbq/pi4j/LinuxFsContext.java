@@ -20,6 +20,8 @@ public final class LinuxFsContext {
     }
 
     /**
+     * A Pi4J context with exactly the providers the pumps use, so no other plugin is picked.
+     *
      * @return a new context with the LinuxFS SPI, I2C and digital input providers; shut it down with
      *         {@link Context#shutdown()} when done
      */

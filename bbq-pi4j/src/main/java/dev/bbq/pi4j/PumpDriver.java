@@ -146,19 +146,29 @@ abstract class PumpDriver implements AutoCloseable {
         counters.setOpaque(counter, counters.getPlain(counter) + n);
     }
 
-    /** @return a snapshot of the counters; safe from any thread */
+    /**
+     * The pump's counters, for monitoring the device link.
+     *
+     * @return a snapshot of the counters; safe from any thread
+     */
     public final PumpStats stats() {
         AtomicLongArray c = counters;
         return new PumpStats(c.getOpaque(TRIGGERS), c.getOpaque(TRANSFERS), c.getOpaque(PACKETS), c.getOpaque(BYTES),
                 c.getOpaque(DROPPED), c.getOpaque(FAILED), c.getOpaque(BAD_LENGTHS), c.getOpaque(EMPTY));
     }
 
-    /** @return whether the pump thread is still running */
+    /**
+     * Whether the pump thread still fetches packets; it stops on a stop request or a failure.
+     *
+     * @return whether the pump thread is still running
+     */
     public final boolean isRunning() {
         return stopped.getCount() != 0;
     }
 
     /**
+     * What stopped the pump, if it was not asked to stop.
+     *
      * @return why the pump stopped on its own (repeated device failures, or an unexpected exception),
      *         or {@code null} if it is running or was stopped normally
      */

@@ -28,42 +28,74 @@ public final class PumpStats {
         this.empty = empty;
     }
 
-    /** @return times the trigger said a packet was due */
+    /**
+     * The demand: how many packets the pump was asked to fetch.
+     *
+     * @return times the trigger said a packet was due
+     */
     public long triggers() {
         return triggers;
     }
 
-    /** @return device calls made (SPI transfers including length headers and chunks; I2C block reads) */
+    /**
+     * The bus traffic it took to fetch them.
+     *
+     * @return device calls made (SPI transfers including length headers and chunks; I2C block reads)
+     */
     public long transfers() {
         return transfers;
     }
 
-    /** @return packets committed to the framed queue */
+    /**
+     * The packets that reached the consumer's queue.
+     *
+     * @return packets committed to the framed queue
+     */
     public long packets() {
         return packets;
     }
 
-    /** @return bytes in those packets */
+    /**
+     * The payload that reached the consumer's queue.
+     *
+     * @return bytes in those packets
+     */
     public long bytes() {
         return bytes;
     }
 
-    /** @return packets read from the device and dropped because the framed queue had no room */
+    /**
+     * Packets lost because the consumer fell behind.
+     *
+     * @return packets read from the device and dropped because the framed queue had no room
+     */
     public long dropped() {
         return dropped;
     }
 
-    /** @return packets lost to a failed device call (negative return or exception) */
+    /**
+     * Packets lost to the bus or the device.
+     *
+     * @return packets lost to a failed device call (negative return or exception)
+     */
     public long failed() {
         return failed;
     }
 
-    /** @return length headers above the maximum packet size (length-prefixed SPI only) */
+    /**
+     * Packets refused because the device announced an impossible length.
+     *
+     * @return length headers above the maximum packet size (length-prefixed SPI only)
+     */
     public long badLengths() {
         return badLengths;
     }
 
-    /** @return length headers of 0: the device had nothing (length-prefixed SPI only) */
+    /**
+     * Triggers the device answered with nothing to send.
+     *
+     * @return length headers of 0: the device had nothing (length-prefixed SPI only)
+     */
     public long empty() {
         return empty;
     }

@@ -48,6 +48,8 @@ public final class SpiPump extends PumpDriver {
     }
 
     /**
+     * Starts configuring a pump that moves packets from an SPI device into a framed queue.
+     *
      * @param port the SPI device ({@link SpiPort#of(com.pi4j.io.spi.Spi)} for Pi4J)
      * @param out the framed queue's producer; the pump owns it once started and closes it when it stops
      * @return a builder
@@ -163,6 +165,8 @@ public final class SpiPump extends PumpDriver {
         }
 
         /**
+         * Bounds one SPI transfer, for drivers with a small buffer (spidev's {@code bufsiz}).
+         *
          * @param bytes the largest single transfer, at least 1; longer packets are chunked
          * @return this builder
          */
@@ -175,6 +179,8 @@ public final class SpiPump extends PumpDriver {
         }
 
         /**
+         * Chooses what makes the pump read a packet: a timer or the device's data-ready line.
+         *
          * @param trigger when to read a packet; polling every millisecond by default. The pump closes it when it stops.
          * @return this builder
          */
@@ -184,6 +190,8 @@ public final class SpiPump extends PumpDriver {
         }
 
         /**
+         * Sets how many device failures in a row the pump tolerates before it gives up.
+         *
          * @param n failed transfers in a row that stop the pump with a {@link PumpDriver#failure() failure},
          *        at least 1 (10 by default)
          * @return this builder

@@ -42,7 +42,11 @@ public final class SerialConnection implements AutoCloseable {
         return new SerialConnection(JSerialCommLink.open(settings), settings);
     }
 
-    /** @return the settings the port was opened with */
+    /**
+     * The settings this connection was opened with.
+     *
+     * @return the settings the port was opened with
+     */
     public SerialSettings settings() {
         return settings;
     }

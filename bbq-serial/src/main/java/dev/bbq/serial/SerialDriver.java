@@ -79,14 +79,22 @@ abstract class SerialDriver implements AutoCloseable {
         counters.setOpaque(counter, counters.getPlain(counter) + n);
     }
 
-    /** @return a snapshot of the counters; safe from any thread */
+    /**
+     * The driver's counters, for monitoring the link.
+     *
+     * @return a snapshot of the counters; safe from any thread
+     */
     public final SerialStats stats() {
         AtomicLongArray c = counters;
         return new SerialStats(c.getOpaque(TRANSFERS), c.getOpaque(BYTES), c.getOpaque(OVERRUNS),
                 c.getOpaque(DROPPED), c.getOpaque(ERRORS));
     }
 
-    /** @return whether the driver thread is still running */
+    /**
+     * Whether the driver thread still moves bytes; it stops on a stop request or a port failure.
+     *
+     * @return whether the driver thread is still running
+     */
     public final boolean isRunning() {
         return stopped.getCount() != 0;
     }

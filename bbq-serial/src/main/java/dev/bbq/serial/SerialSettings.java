@@ -56,42 +56,74 @@ public final class SerialSettings {
         return new Builder(port);
     }
 
-    /** @return the device name */
+    /**
+     * The serial device these settings open.
+     *
+     * @return the device name
+     */
     public String port() {
         return port;
     }
 
-    /** @return the baud rate */
+    /**
+     * The line speed in bits per second.
+     *
+     * @return the baud rate
+     */
     public int baudRate() {
         return baudRate;
     }
 
-    /** @return data bits per character, 5 to 8 */
+    /**
+     * The character size on the line.
+     *
+     * @return data bits per character, 5 to 8
+     */
     public int dataBits() {
         return dataBits;
     }
 
-    /** @return stop bits, 1 or 2 */
+    /**
+     * The stop bits that end each character on the line.
+     *
+     * @return stop bits, 1 or 2
+     */
     public int stopBits() {
         return stopBits;
     }
 
-    /** @return the parity */
+    /**
+     * The parity bit the line carries, if any.
+     *
+     * @return the parity
+     */
     public Parity parity() {
         return parity;
     }
 
-    /** @return how long a read waits for a first byte; also how quickly a pump notices a stop request */
+    /**
+     * The read timeout in milliseconds, a multiple of 100.
+     *
+     * @return how long a read waits for a first byte; also how quickly a pump notices a stop request
+     */
     public int readTimeoutMillis() {
         return readTimeoutMillis;
     }
 
-    /** @return the size of each pump's reused staging array: the most bytes one port call moves */
+    /**
+     * The size of the array a pump moves bytes through.
+     *
+     * @return the size of each pump's reused staging array: the most bytes one port call moves
+     */
     public int stagingSize() {
         return stagingSize;
     }
 
-    /** @return how long the serial pump waits for room in a full queue before it drops what it read */
+    /**
+     * The overrun wait in nanoseconds.
+     *
+     * @return how long the serial pump waits for room in a full queue before it drops what it read
+     */
     public long overrunWaitNanos() {
         return overrunWaitNanos;
     }
@@ -122,6 +154,8 @@ public final class SerialSettings {
         }
 
         /**
+         * Sets the line speed both ends must agree on; 115 200 by default.
+         *
          * @param baudRate bits per second, at least 1 (ignored by pseudo-terminals)
          * @return this builder
          */
@@ -134,6 +168,8 @@ public final class SerialSettings {
         }
 
         /**
+         * Sets the character size; 8 by default.
+         *
          * @param dataBits 5 to 8
          * @return this builder
          */
@@ -146,6 +182,8 @@ public final class SerialSettings {
         }
 
         /**
+         * Sets the stop bits that end each character; 1 by default.
+         *
          * @param stopBits 1 or 2
          * @return this builder
          */
@@ -158,6 +196,8 @@ public final class SerialSettings {
         }
 
         /**
+         * Sets the parity bit; none by default.
+         *
          * @param parity the parity bit
          * @return this builder
          */
@@ -187,6 +227,9 @@ public final class SerialSettings {
         }
 
         /**
+         * Sets the size of the reused array each pump call moves bytes through: the most bytes one
+         * port call moves.
+         *
          * @param bytes the staging array size, 1 to 1 MiB; 4096 (the Linux tty buffer) by default
          * @return this builder
          */
@@ -215,7 +258,11 @@ public final class SerialSettings {
             return this;
         }
 
-        /** @return the settings */
+        /**
+         * Makes the settings; nothing is opened yet.
+         *
+         * @return the settings
+         */
         public SerialSettings build() {
             return new SerialSettings(this);
         }

@@ -22,27 +22,47 @@ public final class SerialStats {
         this.errors = errors;
     }
 
-    /** @return port calls that moved at least one byte */
+    /**
+     * How often the port moved data; with {@link #bytesTransferred()}, the mean transfer size.
+     *
+     * @return port calls that moved at least one byte
+     */
     public long transfers() {
         return transfers;
     }
 
-    /** @return bytes read from the port (pump) or written to it (sink) */
+    /**
+     * The traffic through the port.
+     *
+     * @return bytes read from the port (pump) or written to it (sink)
+     */
     public long bytesTransferred() {
         return bytesTransferred;
     }
 
-    /** @return times the pump found the queue full for longer than the overrun wait (0 for a sink) */
+    /**
+     * How often the consumer of the queue fell so far behind that the pump had to drop.
+     *
+     * @return times the pump found the queue full for longer than the overrun wait (0 for a sink)
+     */
     public long overruns() {
         return overruns;
     }
 
-    /** @return bytes read from the port and dropped in those overruns */
+    /**
+     * The serial bytes lost because the queue stayed full.
+     *
+     * @return bytes read from the port and dropped in those overruns
+     */
     public long bytesDropped() {
         return bytesDropped;
     }
 
-    /** @return port failures: the last one stopped the driver thread */
+    /**
+     * How often the port failed.
+     *
+     * @return port failures: the last one stopped the driver thread
+     */
     public long errors() {
         return errors;
     }
