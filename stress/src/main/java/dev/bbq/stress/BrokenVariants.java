@@ -244,7 +244,7 @@ public final class BrokenVariants {
         String runPath = classes + File.pathSeparator + classPath;
 
         List<String> gate = new ArrayList<>(List.of(java(), "-cp", runPath, JcstressGate.class.getName(),
-                "-t", "dev\\.bbq\\.(" + variant.tests() + ")", "-r", dir.resolve("results").toString()));
+                "-t", "dev\\.bbq\\.stress\\.(" + variant.tests() + ")", "-r", dir.resolve("results").toString()));
         gate.addAll(jcstressArgs);
         int gateExit = exec(gate, dir, dir.resolve("jcstress.log"));
         Path summary = dir.resolve("results").resolve("gate-summary.txt");
@@ -253,7 +253,7 @@ public final class BrokenVariants {
             for (String line : Files.readAllLines(summary, StandardCharsets.UTF_8)) {
                 String[] parts = line.split("\t", 3);
                 if (parts.length == 3 && !parts[1].equals("PASSED")) {
-                    caughtBy.add(parts[0].replace("dev.bbq.", "") + " " + parts[1] + " " + forbidden(parts[2]));
+                    caughtBy.add(parts[0].replace("dev.bbq.stress.", "") + " " + parts[1] + " " + forbidden(parts[2]));
                 }
             }
         } else if (gateExit != 0) {
@@ -261,7 +261,7 @@ public final class BrokenVariants {
         }
         String soak = "";
         if (soakSeconds > 0) {
-            List<String> soakCommand = List.of(java(), "-Dbbq.chaos=true", "-cp", runPath, "dev.bbq.Soak",
+            List<String> soakCommand = List.of(java(), "-Dbbq.chaos=true", "-cp", runPath, Soak.class.getName(),
                     Integer.toString(soakSeconds), "1");
             int soakExit = exec(soakCommand, dir, dir.resolve("soak.log"));
             soak = soakExit == 0 ? "; soak passed" : "; soak FAILED: " + firstFailure(dir.resolve("soak.log"));

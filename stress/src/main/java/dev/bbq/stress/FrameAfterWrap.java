@@ -1,4 +1,9 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.Frame;
+import dev.bbq.FrameConsumer;
+import dev.bbq.FrameProducer;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;

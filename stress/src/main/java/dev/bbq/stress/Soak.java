@@ -1,4 +1,21 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.Consumer;
+import dev.bbq.Frame;
+import dev.bbq.FrameConsumer;
+import dev.bbq.FrameGrant;
+import dev.bbq.FrameHandler;
+import dev.bbq.FrameProducer;
+import dev.bbq.Producer;
+import dev.bbq.QueueStats;
+import dev.bbq.ReadGrant;
+import dev.bbq.SplitReadGrant;
+import dev.bbq.WaitStrategy;
+import dev.bbq.WriteGrant;
+import dev.bbq.internal.Secrets;
+import dev.bbq.internal.StressAccess;
+import dev.bbq.internal.StressAccess.RingView;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -31,12 +48,15 @@ import java.util.zip.CRC32;
  * so the wait and wake-up paths (R9) and closing (R10) are soaked too. Run it with
  * {@code -Dbbq.chaos=true} to make the state machine pause at random between its steps.
  *
- * <p>Usage: {@code java [-Dbbq.chaos=true] -cp jcstress.jar dev.bbq.Soak [seconds] [seed]}
+ * <p>Usage: {@code java [-Dbbq.chaos=true] -cp jcstress.jar dev.bbq.stress.Soak [seconds] [seed]}
  * (default 60 seconds, a random seed, which is printed).
  */
 final class Soak {
     /** A side that makes no progress for this long has stalled (a lost wake-up or a deadlock). */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Chaos mode and the producer's own fields (to count wraps), which the public API does not show. */
+    private static final StressAccess INTERNALS = Secrets.stressAccess();
 
     private Soak() {
     }
@@ -45,7 +65,7 @@ final class Soak {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 60;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : System.nanoTime();
         System.out.printf(Locale.ROOT, "soak: %.0f s, seed %d, chaos %s, JDK %s%n", seconds, seed,
-                Chaos.ENABLED ? "on" : "off", Runtime.version());
+                INTERNALS.chaosEnabled() ? "on" : "off", Runtime.version());
         long nanos = (long) (seconds * 1e9 / 4);
         List<Scenario> scenarios = List.of(
                 new RawScenario("raw, polling, heap", BBQueue.builder().capacity(4093).waitStrategy(WaitStrategy.busySpin()).build(), false),
@@ -141,7 +161,7 @@ final class Soak {
                     lastCommits = c;
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > STALL_NANOS) {
-                    failure.compareAndSet(null, new AssertionError("no progress for 30 s: " + queue.ring()
+                    failure.compareAndSet(null, new AssertionError("no progress for 30 s: " + INTERNALS.ring(queue)
                             + "\nproducer: " + stack(producer) + "\nconsumer: " + stack(consumer)));
                     producer.interrupt();
                     consumer.interrupt();
@@ -243,7 +263,7 @@ final class Soak {
 
         @Override
         void produce(long deadline, SplittableRandom random) throws Exception {
-            Ring ring = queue.ring();
+            RingView ring = INTERNALS.ring(queue);
             byte[] chunk = new byte[capacity];
             long[] grants = count("grants");
             long[] refused = count("refused");
@@ -256,7 +276,7 @@ final class Soak {
                     int dice = random.nextInt(64);
                     int want = dice == 0 ? capacity : 1 + random.nextInt(dice < 16 ? capacity / 2 : 64);
                     boolean exact = random.nextBoolean();
-                    int writeBefore = ring.pWrite; // the producer's own field, read on its thread
+                    int writeBefore = ring.producerWrite(); // the producer's own field, read on its thread
                     WriteGrant grant;
                     if (blocking) {
                         long timeout = 1 + random.nextInt(20);
@@ -280,7 +300,7 @@ final class Soak {
                         continue;
                     }
                     grants[0]++;
-                    if (ring.pGrantStart != writeBefore) {
+                    if (ring.producerGrantStart() != writeBefore) {
                         wraps[0]++;
                     }
                     int length = grant.length();
@@ -457,7 +477,7 @@ final class Soak {
 
         @Override
         void produce(long deadline, SplittableRandom random) throws Exception {
-            Ring ring = queue.ring();
+            RingView ring = INTERNALS.ring(queue);
             ByteBuffer scratch = ByteBuffer.allocate(maxFrame);
             byte[] array = scratch.array();
             long[] frames = count("frames");
@@ -469,7 +489,7 @@ final class Soak {
             try {
                 while (System.nanoTime() < deadline) {
                     int length = 12 + random.nextInt(random.nextInt(16) == 0 ? maxFrame - 12 : 200);
-                    int writeBefore = ring.pWrite;
+                    int writeBefore = ring.producerWrite();
                     boolean sent;
                     int how = random.nextInt(4);
                     long timeout = 1 + random.nextInt(20);
@@ -508,7 +528,7 @@ final class Soak {
                         }
                         continue;
                     }
-                    if (ring.pGrantStart != writeBefore) {
+                    if (ring.producerGrantStart() != writeBefore) {
                         wraps[0]++;
                     }
                     frames[0]++;

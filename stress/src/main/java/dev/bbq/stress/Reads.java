@@ -1,4 +1,7 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.Consumer;
+import dev.bbq.ReadGrant;
 
 /** Consumer loops shared by the jcstress tests. */
 final class Reads {

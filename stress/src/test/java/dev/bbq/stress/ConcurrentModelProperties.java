@@ -1,4 +1,21 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.Consumer;
+import dev.bbq.Frame;
+import dev.bbq.FrameConsumer;
+import dev.bbq.FrameGrant;
+import dev.bbq.FrameHandler;
+import dev.bbq.FrameProducer;
+import dev.bbq.Producer;
+import dev.bbq.QueueStats;
+import dev.bbq.ReadGrant;
+import dev.bbq.SplitReadGrant;
+import dev.bbq.WaitStrategy;
+import dev.bbq.WriteGrant;
+import dev.bbq.internal.Secrets;
+import dev.bbq.internal.StressAccess;
+import dev.bbq.internal.StressAccess.RingView;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -40,6 +57,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failing sample and seed as drawn.
  */
 class ConcurrentModelProperties {
+    /** Chaos mode and the ring's shared words (for the invariants), which the public API does not show. */
+    private static final StressAccess INTERNALS = Secrets.stressAccess();
     private static final AtomicLong RUNS = new AtomicLong();
 
     /** Byte {@code i} of the raw stream. */
@@ -61,7 +80,7 @@ class ConcurrentModelProperties {
     @AfterContainer
     static void report() {
         System.out.println("ConcurrentModelProperties: " + RUNS.get() + " concurrent runs, chaos "
-                + (Chaos.ENABLED ? "on" : "off"));
+                + (INTERNALS.chaosEnabled() ? "on" : "off"));
     }
 
     @Property(tries = 500, shrinking = ShrinkingMode.OFF)
@@ -140,7 +159,7 @@ class ConcurrentModelProperties {
         QueueStats stats = queue.stats();
         assertEquals(committed.get(), stats.bytesCommitted());
         assertEquals(received[0], stats.bytesReleased());
-        checkInvariants(queue.ring());
+        checkInvariants(INTERNALS.ring(queue));
         RUNS.incrementAndGet();
     }
 
@@ -246,7 +265,7 @@ class ConcurrentModelProperties {
         QueueStats stats = queue.stats();
         assertEquals(committed.get(), stats.framesCommitted());
         assertEquals(received[0], stats.framesReleased());
-        checkInvariants(queue.ring());
+        checkInvariants(INTERNALS.ring(queue));
         RUNS.incrementAndGet();
     }
 
@@ -311,8 +330,8 @@ class ConcurrentModelProperties {
     }
 
     /** At rest (both sides joined): I1 to I3 on the shared words, read through the state machine's accessors. */
-    private static void checkInvariants(Ring ring) {
-        int capacity = ring.capacity;
+    private static void checkInvariants(RingView ring) {
+        int capacity = ring.capacity();
         int read = ring.sharedRead();
         int write = ring.sharedWrite();
         int last = ring.sharedLast();
@@ -364,9 +383,9 @@ class ConcurrentModelProperties {
             assertNull(consumer.tryRead(), "a drained ring shows no bytes");
             whole = producer.tryGrantExact(capacity);
         }
-        assertNotNull(whole, "R8: the whole capacity after one read attempt, " + queue.ring());
+        assertNotNull(whole, "R8: the whole capacity after one read attempt, " + INTERNALS.ring(queue));
         whole.commit(capacity);
-        checkInvariants(queue.ring());
+        checkInvariants(INTERNALS.ring(queue));
         RUNS.incrementAndGet();
     }
 }

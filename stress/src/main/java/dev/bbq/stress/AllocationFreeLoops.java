@@ -1,4 +1,18 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.Consumer;
+import dev.bbq.Frame;
+import dev.bbq.FrameConsumer;
+import dev.bbq.FrameGrant;
+import dev.bbq.FrameHandler;
+import dev.bbq.FrameProducer;
+import dev.bbq.Producer;
+import dev.bbq.ReadGrant;
+import dev.bbq.ReusableReadGrant;
+import dev.bbq.ReusableWriteGrant;
+import dev.bbq.SplitReadGrant;
+import dev.bbq.WriteGrant;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,14 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.Consumer;
+import dev.bbq.Frame;
+import dev.bbq.FrameConsumer;
+import dev.bbq.FrameProducer;
+import dev.bbq.Producer;
+import dev.bbq.QueueClosedException;
+import dev.bbq.ReadGrant;
+import dev.bbq.WriteGrant;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;

@@ -1,4 +1,11 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.Frame;
+import dev.bbq.FrameConsumer;
+import dev.bbq.FrameGrant;
+import dev.bbq.FrameProducer;
+import dev.bbq.internal.StressAccess.SharedRing;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -136,9 +143,9 @@ public class FramesArriveWhole {
         private final FrameConsumer consumer;
 
         public CheckedAgainstIndex() {
-            Ring ring = Litmus.sharedLayout(32);
-            producer = new FrameProducer(ring);
-            consumer = new FrameConsumer(ring);
+            SharedRing ring = Litmus.sharedLayout(32);
+            producer = ring.frameProducer();
+            consumer = ring.frameConsumer();
         }
 
         @Actor

@@ -1,4 +1,9 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.WaitStrategy;
+import dev.bbq.internal.Secrets;
+import dev.bbq.internal.StressAccess.SharedRing;
 
 import java.nio.ByteBuffer;
 
@@ -27,11 +32,11 @@ final class Litmus {
      * words in direct memory, accessed through a byte-buffer view VarHandle rather than an
      * {@code int[]} one, the data in direct memory, and frames checked against the index instead of
      * trusted in-band (R11 does not hold across processes). The halves come from the ring directly,
-     * as {@code BBQueue} makes them, because a real file per jcstress sample would be far too slow.
+     * as {@code BBQueue} makes them, because a real file per jcstress sample would be far too slow;
+     * only core can build such a ring, so it comes through the internal bridge.
      */
-    static Ring sharedLayout(int capacity) {
-        return new Ring(ControlBlock.alignedDirect(capacity), ControlBlock.in(ControlBlock.alignedDirect(ControlBlock.LENGTH)),
-                WaitStrategy.busySpin(), false);
+    static SharedRing sharedLayout(int capacity) {
+        return Secrets.stressAccess().sharedLayout(capacity);
     }
 
     /** A heap queue with the default blocking strategy (park until signalled, R9). */

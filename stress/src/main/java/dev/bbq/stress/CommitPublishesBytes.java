@@ -1,4 +1,11 @@
-package dev.bbq;
+package dev.bbq.stress;
+
+import dev.bbq.BBQueue;
+import dev.bbq.Consumer;
+import dev.bbq.Producer;
+import dev.bbq.ReadGrant;
+import dev.bbq.WriteGrant;
+import dev.bbq.internal.StressAccess.SharedRing;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -74,9 +81,9 @@ public class CommitPublishesBytes {
         private final Consumer consumer;
 
         public SharedLayout() {
-            Ring ring = Litmus.sharedLayout(16);
-            producer = new Producer(ring);
-            consumer = new Consumer(ring);
+            SharedRing ring = Litmus.sharedLayout(16);
+            producer = ring.producer();
+            consumer = ring.consumer();
         }
 
         @Actor
