@@ -1,7 +1,8 @@
 /**
  * bbq's runnable examples, dispatched by {@link dev.bbq.examples.Main}: the telemetry pipeline
  * ({@code dev.bbq.examples.telemetry}), file streaming, request/response, SPI capture on Pi4J's mock
- * platform, and a queue shared by two processes. The shaded jar runs them on the class path; this
+ * platform, a queue shared by two processes, and the pump tools for real serial, SPI and I2C
+ * devices ({@code dev.bbq.examples.pumps}). The shaded jar runs them on the class path; this
  * descriptor documents and checks what each needs.
  */
 module dev.bbq.examples {
@@ -18,4 +19,5 @@ module dev.bbq.examples {
     // picocli sets the annotated option fields reflectively.
     opens dev.bbq.examples to info.picocli;
     opens dev.bbq.examples.telemetry to info.picocli;
+    opens dev.bbq.examples.pumps to info.picocli;
 }

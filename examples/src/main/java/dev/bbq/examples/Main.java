@@ -1,5 +1,8 @@
 package dev.bbq.examples;
 
+import dev.bbq.examples.pumps.I2cPumpCommand;
+import dev.bbq.examples.pumps.SerialPumpCommand;
+import dev.bbq.examples.pumps.SpiPumpCommand;
 import dev.bbq.examples.telemetry.TelemetryCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -50,6 +53,9 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("spi-capture", new SpiCapture());
         cl.addSubcommand("ipc-producer", new IpcProducer());
         cl.addSubcommand("ipc-consumer", new IpcConsumer());
+        cl.addSubcommand("serial-pump", new SerialPumpCommand());
+        cl.addSubcommand("spi-pump", new SpiPumpCommand());
+        cl.addSubcommand("i2c-pump", new I2cPumpCommand());
         Cli.configure(cl, o, e);
         try {
             return cl.execute(args);

@@ -41,14 +41,14 @@ class CliTest {
         Run run = Run.of();
         assertEquals(Cli.USAGE, run.status, run.toString());
         for (String command : new String[] {"telemetry", "telemetry-device", "file-streaming", "request-response",
-                "spi-capture", "ipc-producer", "ipc-consumer"}) {
+                "spi-capture", "ipc-producer", "ipc-consumer", "serial-pump", "spi-pump", "i2c-pump"}) {
             assertTrue(run.err.contains(command), command + " listed\n" + run);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"telemetry", "telemetry-device", "file-streaming", "request-response", "spi-capture",
-            "ipc-producer", "ipc-consumer"})
+            "ipc-producer", "ipc-consumer", "serial-pump", "spi-pump", "i2c-pump"})
     void everyCommandHasHelp(String command) {
         Run run = Run.of(command, "--help");
         assertEquals(Cli.OK, run.status, run.toString());

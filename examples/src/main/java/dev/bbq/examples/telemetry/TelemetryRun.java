@@ -180,7 +180,7 @@ final class TelemetryRun {
             total.add(interval);
             status.add(interval);
             double dt = (now - last) / 1e9;
-            if (dt > 0.01) {
+            if (dt > 0.01 && !o.noChart) { // only the chart reads them: --no-chart keeps a long run's memory flat
                 samples.add(new RunChart.Sample((now - start) / 1e9, (frames - lastFrames) / dt,
                         (bytes - lastBytes) / dt / (1 << 20), interval.getValueAtPercentile(50) / 1e3,
                         interval.getValueAtPercentile(99) / 1e3, interval.getMaxValue() / 1e3));
