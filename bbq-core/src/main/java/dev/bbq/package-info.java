@@ -53,8 +53,12 @@
  *       the strategies.</li>
  *   <li>{@code QueueFile} is the queue file: its header, validation, the claim of each half by a
  *       process, and the liveness check of the other process.</li>
+ *   <li>{@code BufferAccess} holds the three {@code ByteBuffer} calls whose form depends on the JDK
+ *       (slices and absolute bulk copies, JDK 13 and 16), chosen once by the JDK's version.</li>
  *   <li>{@code QueueInputStream} and {@code QueueOutputStream} are the streams; {@code Chaos} widens
- *       race windows in stress tests ({@code -Dbbq.chaos=true}).</li>
+ *       race windows in stress tests ({@code -Dbbq.chaos=true}); {@code StressBridge} hands the
+ *       stress module the few internals its white-box tests need, through {@code dev.bbq.internal},
+ *       which the module exports to {@code dev.bbq.stress} only.</li>
  * </ul>
  *
  * <p>The proof lives in {@code docs/design.md}: the states and transitions of the ring, the
