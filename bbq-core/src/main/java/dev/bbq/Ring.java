@@ -78,6 +78,11 @@ import static dev.bbq.ControlBlock.WRITE;
  *       wrap leaves {@link FrameHeader#INDEX_MARK} at the old write position. A framed consumer that
  *       keeps up peeks at the producer's write position (plain load, acquire fence) instead of
  *       loading {@code write}, and treats a zero flag inside the indexed region as "in flight".</li>
+ *   <li>R12, successors (queue files): a framed commit stores {@code COMMIT_START} before its
+ *       index; a producer process taking a half over turns a frame the index shows but whose flag
+ *       is 0 into skip records (first byte last, after a release fence) and writes the wrap mark
+ *       again while the ring is inverted ({@link #takeOverProducer}), so a death between a commit's
+ *       two stores never wedges the consumer, which releases skip records without delivering them.</li>
  * </ol>
  *
  * <p><b>Statistics.</b> Each side counts its own events in its own padded fields, written with
