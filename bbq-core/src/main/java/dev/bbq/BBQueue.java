@@ -305,7 +305,7 @@ public final class BBQueue {
         }
         if (file != null) {
             file.claim(false, wanted == Mode.RAW ? QueueFile.MODE_RAW : QueueFile.MODE_FRAMED);
-            ring.syncConsumer();
+            ring.takeOverConsumer();
         }
         consumerTaken = true;
         mode = wanted;

@@ -58,6 +58,15 @@ final class SharedChannel {
         }
     }
 
+    /** This JVM's channel to the file at {@code path}, or null if it has none (nothing is opened). */
+    static SharedChannel existing(Path path) throws IOException {
+        Object key = key(path);
+        synchronized (OPEN) {
+            SharedChannel shared = key == null ? null : OPEN.get(key);
+            return shared != null && shared.channel.isOpen() ? shared : null;
+        }
+    }
+
     /** Forgets and closes the channel of a file whose creation failed (no lock was ever taken on it). */
     static void discard(Path path, SharedChannel shared) {
         synchronized (OPEN) {
