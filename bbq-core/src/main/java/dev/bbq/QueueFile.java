@@ -9,12 +9,12 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A queue file: the control block and the data ring of one queue in one memory-mapped file, so
@@ -107,19 +107,25 @@ final class QueueFile {
         return ring.slice();
     }
 
-    /** Creates a new queue file, readable and writable by its owner only. */
-    static QueueFile create(Path path, int capacity) throws IOException {
+    /**
+     * Creates a new queue file, readable and writable by its owner only (and its group with
+     * {@link MappedOption#SHARED_WITH_GROUP}), with every page reserved; removes it again if
+     * anything fails after it was created.
+     */
+    static QueueFile create(Path path, int capacity, Set<MappedOption> options) throws IOException {
         long size = (long) DATA_OFFSET + capacity;
+        QueueFileSafety.checkSpace(path, size);
         FileChannel channel;
         try {
-            channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), ownerOnly(path));
+            channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), QueueFileSafety.creationMode(path, options));
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(path.toString(), null, "a file is already there; createMapped "
                     + "makes a new queue file (use openMapped to attach to an existing one)");
         }
         try (channel) {
-            channel.write(ByteBuffer.allocate(1), size - 1); // sets the length; the file reads as zeros
+            QueueFileSafety.applyCreationMode(path, options);
+            QueueFileSafety.reserve(path, channel, size); // every page written: no SIGBUS later on a full tmpfs
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             map.order(ByteOrder.nativeOrder());
             LONG.set(map, OFF_MAGIC, MAGIC);
@@ -129,6 +135,9 @@ final class QueueFile {
             INT.set(map, OFF_MODE, MODE_UNSET);
             INT.set(map, OFF_DATA_OFFSET, DATA_OFFSET);
             return new QueueFile(path, map, capacity);
+        } catch (Throwable t) {
+            QueueFileSafety.removeAfterFailure(path, t);
+            throw t;
         }
     }
 
@@ -138,16 +147,14 @@ final class QueueFile {
         map.force();
     }
 
-    private static FileAttribute<?>[] ownerOnly(Path path) {
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        }
-        return new FileAttribute<?>[0];
-    }
-
-    /** Opens an existing queue file, validating every header field; writes nothing. */
-    static QueueFile open(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    /**
+     * Opens an existing queue file, after checking that this user may trust it, validating every
+     * header field; writes nothing.
+     */
+    static QueueFile open(Path path, Set<MappedOption> options) throws IOException {
+        QueueFileSafety.checkTrusted(path, options);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             long size = channel.size();
             if (size < DATA_OFFSET) {
                 throw new CorruptQueueFileException(path, "it is " + size + " bytes long, shorter than a queue file's "
