@@ -17,6 +17,8 @@ public enum MappedOption {
      * {@code openMapped} accepts a file that its group may write, owned by this user or by another
      * user: every member of the group is trusted. A file that others (neither its owner nor its
      * group) may write is still refused, as are symbolic links and anything but a regular file.
+     * The new file's group is the one the system gives new files in its directory: the creating
+     * process's group, or the directory's own if the directory has the set-group-ID bit.
      */
     SHARED_WITH_GROUP
 }
