@@ -136,4 +136,26 @@ class QueueFileTrustTest {
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> BBQueue.openMapped(missing));
         System.out.println("QueueFileTrustTest: missing file: " + e);
     }
+
+    @Test
+    void aUserTheNameLookupDoesNotKnowIsRecognisedByUid() throws IOException {
+        boolean proc = Files.isReadable(Path.of("/proc/self/status"));
+        if (!proc) {
+            System.out.println("QueueFileTrustTest: no /proc/self/status, uid fallback not tried");
+        }
+        Assumptions.assumeTrue(proc, "no /proc/self/status");
+        Path file = queueFile("uid", "rw-------");
+        String name = System.getProperty("user.name");
+        System.setProperty("user.name", "no-such-user-bbq"); // as for a container's bare uid
+        try {
+            assertEquals(4096, BBQueue.openMapped(file).capacity(), "the owner is matched by effective uid");
+            if ("root".equals(name)) {
+                Files.setOwner(file, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+                assertRefused(file, "owned by another user");
+            }
+        } finally {
+            System.setProperty("user.name", name);
+        }
+        System.out.println("QueueFileTrustTest: with an unknown user.name the owner check fell back to the uid");
+    }
 }
