@@ -9,15 +9,15 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.Set;
 
 /**
  * A queue file: the control block and the data ring of one queue in one memory-mapped file, so
@@ -151,13 +151,18 @@ final class QueueFile {
         return ring.slice();
     }
 
-    /** Creates a new queue file, readable and writable by its owner only. */
-    static QueueFile create(Path path, int capacity) throws IOException {
+    /**
+     * Creates a new queue file, readable and writable by its owner only (and its group with
+     * {@link MappedOption#SHARED_WITH_GROUP}), with every page reserved; removes it again if
+     * anything fails after it was created.
+     */
+    static QueueFile create(Path path, int capacity, Set<MappedOption> options) throws IOException {
         long size = (long) DATA_OFFSET + capacity;
+        QueueFileSafety.checkSpace(path, size);
         FileChannel channel;
         try {
-            channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), ownerOnly(path));
+            channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), QueueFileSafety.creationMode(path, options));
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(path.toString(), null, "a file is already there; createMapped "
                     + "makes a new queue file (use openMapped to attach to an existing one)");
@@ -165,7 +170,8 @@ final class QueueFile {
         SharedChannel shared = null;
         try {
             shared = SharedChannel.register(path, channel);
-            channel.write(ByteBuffer.allocate(1), size - 1); // sets the length; the file reads as zeros
+            QueueFileSafety.applyCreationMode(path, options);
+            QueueFileSafety.reserve(path, channel, size); // every page written: no SIGBUS later on a full tmpfs
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             map.order(ByteOrder.nativeOrder());
             LONG.set(map, OFF_MAGIC, MAGIC);
@@ -175,15 +181,15 @@ final class QueueFile {
             INT.set(map, OFF_MODE, MODE_UNSET);
             INT.set(map, OFF_DATA_OFFSET, DATA_OFFSET);
             return new QueueFile(path, map, capacity, shared);
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (Throwable t) {
             // A half-made file would block the path (not ready, yet there): remove what this call made.
             if (shared != null) {
                 SharedChannel.discard(path, shared);
             } else {
                 channel.close();
             }
-            Files.deleteIfExists(path);
-            throw e;
+            QueueFileSafety.removeAfterFailure(path, t);
+            throw t;
         }
     }
 
@@ -193,19 +199,14 @@ final class QueueFile {
         map.force();
     }
 
-    private static FileAttribute<?>[] ownerOnly(Path path) {
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        }
-        return new FileAttribute<?>[0];
-    }
-
     /**
-     * Opens an existing queue file, validating every header field; writes nothing. The channel is
-     * this JVM's one channel to the file: opening a file twice in one JVM shares it, and it is never
-     * closed, because closing any descriptor of the file would drop this process's locks on it.
+     * Opens an existing queue file, after checking that this user may trust it, validating every
+     * header field; writes nothing. The channel is this JVM's one channel to the file: opening a
+     * file twice in one JVM shares it, and it is never closed, because closing any descriptor of the
+     * file would drop this process's locks on it.
      */
-    static QueueFile open(Path path) throws IOException {
+    static QueueFile open(Path path, Set<MappedOption> options) throws IOException {
+        QueueFileSafety.checkTrusted(path, options);
         SharedChannel shared = SharedChannel.open(path);
         FileChannel channel = shared.channel;
         long size = channel.size();

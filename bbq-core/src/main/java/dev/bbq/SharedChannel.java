@@ -49,7 +49,8 @@ final class SharedChannel {
         synchronized (OPEN) {
             SharedChannel shared = key == null ? null : OPEN.get(key);
             if (shared == null || !shared.channel.isOpen()) {
-                shared = new SharedChannel(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                shared = new SharedChannel(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS));
                 if (key != null) {
                     OPEN.put(key, shared);
                 }

@@ -134,7 +134,7 @@ class QueueFileRecoveryFuzzTest {
                 Path path = dir.resolve("queue");
                 path.toFile().deleteOnExit();
                 dir.toFile().deleteOnExit();
-                file = QueueFile.create(path, CAPACITY);
+                file = QueueFile.create(path, CAPACITY, java.util.EnumSet.noneOf(MappedOption.class));
                 file.markReady();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
