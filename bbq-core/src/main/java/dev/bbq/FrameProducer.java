@@ -160,6 +160,67 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Grants a batch: the largest contiguous room of up to {@code maxBytes} bytes that can be had
+     * now, into which several frames are appended and then published together with one commit
+     * ({@link FrameBatch}). Allocates nothing.
+     *
+     * @param maxBytes the most room wanted, frames and their headers together, 1 to {@link #capacity()}
+     * @param batch a batch object that is not open
+     * @return {@code true} if {@code batch} is now open with at least one byte of room;
+     *         {@code false} if the ring is full (counted as a refused grant)
+     * @throws IllegalArgumentException if {@code maxBytes} is out of range
+     * @throws IllegalStateException if a write grant is open, or {@code batch} is open
+     * @throws QueueClosedException if this producer or the consumer has closed
+     */
+    public boolean tryGrantBatch(int maxBytes, FrameBatch batch) {
+        FrameBatch.checkFree(batch);
+        checkBatch(maxBytes);
+        int length = ring.grantMax(maxBytes);
+        if (length == 0) {
+            ring.refused();
+            return false;
+        }
+        ring.openWriteGrant();
+        batch.open(ring, ring.pGrantStart, length);
+        return true;
+    }
+
+    /**
+     * As {@link #tryGrantBatch(int, FrameBatch)}, waiting up to {@code timeout} for room.
+     *
+     * @param maxBytes the most room wanted, 1 to {@link #capacity()}
+     * @param batch a batch object that is not open
+     * @param timeout how long to wait; 0 or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if {@code batch} is now open; {@code false} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code maxBytes} is out of range
+     * @throws IllegalStateException if a write grant is open, or {@code batch} is open
+     * @throws QueueClosedException if this producer or the consumer has closed
+     */
+    public boolean grantBatch(int maxBytes, FrameBatch batch, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waiting.begin(timeout, unit);
+        if (tryGrantBatch(maxBytes, batch)) {
+            return true;
+        }
+        int length = Waiting.grantMax(ring, maxBytes, nanos);
+        if (length == 0) {
+            return false;
+        }
+        batch.open(ring, ring.pGrantStart, length);
+        return true;
+    }
+
+    private void checkBatch(int maxBytes) {
+        ring.checkNoWriteGrant();
+        if (maxBytes < 1 || maxBytes > ring.capacity) {
+            throw new IllegalArgumentException("batch of " + maxBytes + " bytes: must be between 1 and the capacity, "
+                    + ring.capacity);
+        }
+        ring.checkProducerOpen();
+    }
+
     private int tryStart(int maxLength) {
         checkCanGrant(maxLength);
         if (!ring.grantExact(FrameHeader.width(maxLength) + maxLength)) {

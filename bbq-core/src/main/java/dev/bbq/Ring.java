@@ -382,30 +382,65 @@ final class Ring extends RingPad2 {
 
     /**
      * Framed mode: publishes a frame of {@code length} bytes whose payload is already written at
-     * {@code start + width}. R11: the byte after the frame is zeroed (the next frame's header goes
-     * there, and until it is committed it must read as "nothing yet"), then the header is written
-     * with its first byte last, after a release fence, so a consumer that sees that byte non-zero
-     * sees the whole frame; then the index is published as for any commit.
+     * {@code start + width}: its header's other bytes, then {@link #commitFrames} for a batch of one.
      */
     void commitFrame(int start, int width, int length) {
-        int end = start + width + length;
+        byte first = FrameHeader.encodeAllButFirst(data, start, width, length);
+        commitFrames(start, start + width + length, 1, first);
+    }
+
+    /**
+     * Framed mode: publishes the {@code frames} frames already written in {@code [start, end)}, each
+     * with its whole header except the first frame's first byte, {@code first}, which is its flag:
+     * one index store, one flag release and one wake-up check for all of them. R11: the byte after
+     * the batch is zeroed (the next frame's header goes there, and until it is committed it must
+     * read "nothing yet"); the index is published; then, after a release fence, the first flag. The
+     * flags of the frames after the first were stored with their headers, before that fence, so a
+     * consumer that sees the first frame (in-band or through the index) sees every frame of the batch.
+     */
+    void commitFrames(int start, int end, int frames, byte first) {
         if (file != null) {
-            // R12: before anything of this commit reaches the ring or the index, so that a successor
-            // finds the frame if this process dies between the index and the flag.
+            // R12: before anything of this commit is published, so that a successor finds the batch
+            // if this process dies between the index and the flag.
             control.setOpaque(COMMIT_START, start); // R12
         }
         if (start != pWrite) {
             data.put(start, (byte) 0); // R11: after a wrap the flag byte may hold an older lap's bytes
         }
-        byte first = FrameHeader.encodeAllButFirst(data, start, width, length);
         if (end < capacity) {
             data.put(end, (byte) 0); // R11: the next flag byte; free space by the grant's rules
         }
-        commit(width + length, 1); // R2: the index first, so it is never behind a visible flag
+        commit(end - start, frames); // R2: the index first, so it is never behind a visible flag
         Chaos.pause(); // between the index and the flag (R11)
         VarHandle.releaseFence(); // R11
         data.put(start, first); // R11: the flag, after the index
         signalConsumer(); // R9: after the flag, the consumer's real "data" signal
+    }
+
+    /**
+     * Writes a whole frame of a batch at {@code at} (header of {@code width} bytes and payload) into
+     * the producer's open grant, and returns its first header byte without storing it: the caller
+     * stores it with {@link #putBatchFlag} for every frame but the batch's first, whose flag
+     * {@link #commitFrames} publishes.
+     */
+    byte putFrame(int at, int width, byte[] src, int off, int len) {
+        putBytes(at + width, src, off, len);
+        return FrameHeader.encodeAllButFirst(data, at, width, len);
+    }
+
+    /** As {@link #putFrame}, from a buffer's remaining bytes. */
+    byte putFrame(int at, int width, ByteBuffer src) {
+        int len = src.remaining();
+        ByteBuffer view = pView;
+        view.clear();
+        view.position(at + width);
+        view.put(src);
+        return FrameHeader.encodeAllButFirst(data, at, width, len);
+    }
+
+    /** The flag of a batch's later frame: inside the open grant, published by the batch's fence. */
+    void putBatchFlag(int at, byte first) {
+        data.put(at, first); // R11: before commitFrames' release fence
     }
 
     /** Publishes raw bytes: {@link #commit} and then the wake-up check (R9). */
