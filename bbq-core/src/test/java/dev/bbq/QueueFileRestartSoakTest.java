@@ -1,0 +1,286 @@
+package dev.bbq;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Restartable halves of a queue file, with real processes: a producer JVM and a consumer JVM move
+ * checksummed, numbered frames ({@link SoakLedger}) through a queue file while this test kills each
+ * of them with SIGKILL at random moments and starts a new one, each side on its own schedule. Then
+ * a last producer writes {@code FINAL_FRAMES} frames and closes, a last consumer reads to the end of
+ * the stream, and the ledgers the children kept must show: every frame whose commit returned was
+ * delivered, intact, each producer run's frames in order; nothing released was delivered again; the
+ * only duplicates are frames read and not released when a consumer died; and no restart wedged
+ * anything: while frames were committed and not yet consumed, the consumer never went longer than
+ * {@code WEDGE_MILLIS} without progress, and a producer never went that long without a commit.
+ *
+ * <p>Sized by system properties: {@code bbq.soak.kills} (SIGKILLs per side, default 50),
+ * {@code bbq.soak.minLifeMs}/{@code bbq.soak.maxLifeMs} (a child's life, from its start, before its
+ * kill: default 250 to 1200 ms, so that kills land in JVM start-up, while taking a half over, and in
+ * the middle of the stream) and {@code bbq.soak.seed}.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class QueueFileRestartSoakTest {
+    private static final int KILLS = Integer.getInteger("bbq.soak.kills", 50);
+    private static final int MIN_LIFE_MS = Integer.getInteger("bbq.soak.minLifeMs", 250);
+    private static final int MAX_LIFE_MS = Integer.getInteger("bbq.soak.maxLifeMs", 1200);
+    private static final long FINAL_FRAMES = 20_000;
+    private static final long WEDGE_MILLIS = 10_000;
+    private static final int CAPACITY = 16 * 1024;
+
+    @TempDir
+    Path dir;
+
+    /** One side: its current process and what the test knows about it. */
+    private final class Side {
+        final String name;
+        final Path log;
+        Process process;
+        long startedAt;
+        long killAt;
+        int kills;
+        int starts;
+        /** Producer: the current run. */
+        int run;
+        /** Progress seen: the producer's commits in its run, or the consumer's deliveries. */
+        long progress;
+        long progressAt;
+        boolean resumed;
+        long maxResume;
+        long maxStall;
+
+        Side(String name) {
+            this.name = name;
+            this.log = dir.resolve(name + ".log");
+        }
+
+        void start(List<String> args, long now) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-XX:+UseSerialGC");
+            command.add("-XX:TieredStopAtLevel=1"); // starts faster; C1 code is fast enough here
+            command.add("-Xmx64m");
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(RestartSoakChild.class.getName());
+            command.addAll(args);
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            starts++;
+            startedAt = now;
+            progressAt = now;
+            resumed = false;
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL on Linux: no close, no shutdown hooks, maybe mid-commit
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                fail(name + " did not die after SIGKILL");
+            }
+            kills++;
+        }
+
+        /** Notes progress; returns how long this side has gone without it. */
+        long observe(long value, long now) {
+            if (value != progress) {
+                progress = value;
+                progressAt = now;
+                if (!resumed) {
+                    resumed = true;
+                    maxResume = Math.max(maxResume, now - startedAt);
+                }
+            }
+            return now - progressAt;
+        }
+    }
+
+    private Path queueFile;
+    private Path producerLedgerFile;
+    private Path consumerLedgerFile;
+    private ByteBuffer producerLedger;
+    private ByteBuffer consumerLedger;
+    private Side producer;
+    private Side consumer;
+
+    @Test
+    void producerAndConsumerProcessesKilledAndRestartedLoseNothingAndNeverWedge() throws Exception {
+        long seed = Long.getLong("bbq.soak.seed", System.nanoTime());
+        Random random = new Random(seed);
+        queueFile = dir.resolve("queue");
+        BBQueue.createMapped(queueFile, CAPACITY); // no half taken here: both belong to the children
+        producerLedgerFile = dir.resolve("producer.ledger");
+        consumerLedgerFile = dir.resolve("consumer.ledger");
+        producerLedger = SoakLedger.map(producerLedgerFile, SoakLedger.PRODUCER_LEDGER_BYTES);
+        consumerLedger = SoakLedger.map(consumerLedgerFile, SoakLedger.CONSUMER_LEDGER_BYTES);
+        producer = new Side("producer");
+        consumer = new Side("consumer");
+        long began = System.nanoTime();
+
+        // The soak: each side killed at a random moment of its life and started again at once.
+        long now = millis();
+        startProducer(-1, now);
+        producer.killAt = now + life(random);
+        startConsumer(false, now);
+        consumer.killAt = now + life(random);
+        while (producer.kills < KILLS || consumer.kills < KILLS) {
+            now = millis();
+            watch(now);
+            if (now >= producer.killAt) {
+                producer.kill();
+                now = millis();
+                startProducer(-1, now);
+                producer.killAt = now + life(random);
+            }
+            if (now >= consumer.killAt) {
+                consumer.kill();
+                now = millis();
+                startConsumer(false, now);
+                consumer.killAt = now + life(random);
+            }
+            Thread.sleep(5);
+        }
+        producer.kill();
+        consumer.kill();
+        long soakMillis = (System.nanoTime() - began) / 1_000_000;
+
+        // The clean end: a last producer writes FINAL_FRAMES frames and closes; the consumer reads to the end.
+        now = millis();
+        startConsumer(true, now);
+        startProducer(FINAL_FRAMES, now);
+        long deadline = now + 120_000;
+        while (producer.process.isAlive() || consumer.process.isAlive()) {
+            now = millis();
+            if (now > deadline) {
+                fail("the clean run did not finish in 120 s" + diagnostics());
+            }
+            watchWedges(now);
+            Thread.sleep(5);
+        }
+        watchWedges(millis());
+        for (Side side : new Side[] {producer, consumer}) {
+            if (side.process.exitValue() != 0) {
+                fail("the last " + side.name + " exited with " + side.process.exitValue() + diagnostics());
+            }
+        }
+
+        SoakLedger.Verdict verdict = SoakLedger.verify(producerLedger, consumerLedger, producer.run, consumer.kills,
+                FINAL_FRAMES);
+        long total = (System.nanoTime() - began) / 1_000_000;
+        System.out.println("[restart soak] JDK " + Runtime.version().feature() + ", seed " + seed + ": "
+                + producer.kills + " producer kills (" + producer.starts + " producer processes, " + producer.run
+                + " runs), " + consumer.kills + " consumer kills (" + consumer.starts + " consumer processes, "
+                + SoakLedger.get(consumerLedger, SoakLedger.STARTS) + " attached; "
+                + SoakLedger.get(consumerLedger, SoakLedger.GONE_SEEN) + " saw the producer gone); " + verdict
+                + "; max consumer resume " + consumer.maxResume + " ms, max producer resume " + producer.maxResume
+                + " ms (start to first progress), longest consumer stall with frames waiting " + consumer.maxStall
+                + " ms, longest producer stall " + producer.maxStall + " ms; soak " + soakMillis + " ms, total "
+                + total + " ms");
+        if (!verdict.problems.isEmpty()) {
+            fail("the ledgers show:\n  " + String.join("\n  ", verdict.problems) + diagnostics());
+        }
+        assertTrue(verdict.duplicates <= consumer.kills);
+        assertTrue(producer.kills >= KILLS && consumer.kills >= KILLS);
+    }
+
+    private long life(Random random) {
+        return MIN_LIFE_MS + random.nextInt(MAX_LIFE_MS - MIN_LIFE_MS + 1);
+    }
+
+    private static long millis() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    private void startProducer(long limit, long now) throws IOException {
+        producer.run++;
+        if (producer.run >= SoakLedger.MAX_RUNS) {
+            fail("more than " + SoakLedger.MAX_RUNS + " producer runs");
+        }
+        producer.progress = 0;
+        producer.start(List.of("produce", queueFile.toString(), producerLedgerFile.toString(),
+                Integer.toString(producer.run), Long.toString(limit)), now);
+    }
+
+    private void startConsumer(boolean toEnd, long now) throws IOException {
+        consumer.start(List.of("consume", queueFile.toString(), consumerLedgerFile.toString(), toEnd ? "1" : "0"), now);
+    }
+
+    /** During the soak: no child ends unless killed, and nothing wedges. */
+    private void watch(long now) throws IOException {
+        for (Side side : new Side[] {producer, consumer}) {
+            if (!side.process.isAlive()) {
+                fail("the " + side.name + " process ended by itself with status " + side.process.exitValue()
+                        + " (after " + producer.kills + " producer kills and " + consumer.kills + " consumer kills)"
+                        + diagnostics());
+            }
+        }
+        watchWedges(now);
+    }
+
+    private void watchWedges(long now) throws IOException {
+        if (producer.process.isAlive()) {
+            long stall = producer.observe(SoakLedger.committed(producerLedger, producer.run), now);
+            producer.maxStall = Math.max(producer.maxStall, stall);
+            if (stall > WEDGE_MILLIS) {
+                fail("producer run " + producer.run + " committed nothing for " + stall + " ms" + diagnostics());
+            }
+        }
+        if (consumer.process.isAlive()) {
+            long stall = consumer.observe(SoakLedger.get(consumerLedger, SoakLedger.DELIVERED), now);
+            if (owed() == 0) {
+                consumer.progressAt = now; // nothing to read is no stall
+            } else {
+                consumer.maxStall = Math.max(consumer.maxStall, stall);
+                if (stall > WEDGE_MILLIS) {
+                    fail("the consumer delivered nothing for " + stall + " ms while " + owed()
+                            + " committed frames waited" + diagnostics());
+                }
+            }
+        }
+    }
+
+    /** Frames whose commit returned and that no consumer has delivered yet. */
+    private long owed() {
+        long owed = 0;
+        for (int run = 1; run <= producer.run; run++) {
+            owed += Math.max(0, SoakLedger.committed(producerLedger, run) - SoakLedger.delivered(consumerLedger, run));
+        }
+        return owed;
+    }
+
+    private String diagnostics() throws IOException {
+        StringBuilder b = new StringBuilder();
+        b.append("\nconsumer ledger: delivered ").append(SoakLedger.get(consumerLedger, SoakLedger.DELIVERED))
+                .append(", duplicates ").append(SoakLedger.get(consumerLedger, SoakLedger.DUPLICATES))
+                .append(", violations ").append(SoakLedger.get(consumerLedger, SoakLedger.VIOLATIONS))
+                .append(" (first: ").append(SoakLedger.firstViolation(consumerLedger)).append(")");
+        b.append("\nruns (committed/delivered):");
+        for (int run = Math.max(1, producer.run - 8); run <= producer.run; run++) {
+            b.append(' ').append(run).append(':').append(SoakLedger.committed(producerLedger, run)).append('/')
+                    .append(SoakLedger.delivered(consumerLedger, run));
+        }
+        for (Side side : new Side[] {producer, consumer}) {
+            b.append("\nlast lines of ").append(side.name).append(".log:");
+            if (Files.exists(side.log)) {
+                List<String> lines = Files.readAllLines(side.log, StandardCharsets.UTF_8);
+                for (String line : lines.subList(Math.max(0, lines.size() - 25), lines.size())) {
+                    b.append("\n    ").append(line);
+                }
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.bbq;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The child processes of {@link QueueFileRestartSoakTest}; each records what it did in its
+ * {@link SoakLedger} file, which survives its SIGKILL.
+ *
+ * <ul>
+ *   <li>{@code produce QUEUE LEDGER RUN LIMIT}: takes the producer half and writes frames 0, 1, ...
+ *       of producer run {@code RUN}, storing after each commit returned how many have; with
+ *       {@code LIMIT} -1 it writes until killed, else it writes {@code LIMIT} frames and closes.</li>
+ *   <li>{@code consume QUEUE LEDGER TO_END}: takes the consumer half and reads frames, checking each
+ *       (intact, in order, no old frame again) and recording it before releasing it. With
+ *       {@code TO_END} 0 it reads until killed, and the end of the stream is a violation (only a
+ *       producer's close ends it, and in the soak producers only die); with 1 it reads to the end
+ *       of the stream.</li>
+ * </ul>
+ *
+ * A violation or an exception is recorded in the consumer's ledger and printed, and the process
+ * exits with status 3 (consumer) or 2 (producer); the test reports any exit it did not cause.
+ */
+public final class RestartSoakChild {
+    private RestartSoakChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("produce")) {
+            try {
+                produce(args);
+            } catch (Throwable t) {
+                System.out.println(stamp() + "producer " + pid() + " failed:");
+                t.printStackTrace(System.out);
+                System.out.flush();
+                System.exit(2);
+            }
+        } else if (args[0].equals("consume")) {
+            ByteBuffer ledger = SoakLedger.map(Paths.get(args[2]), SoakLedger.CONSUMER_LEDGER_BYTES);
+            try {
+                String problem = consume(args, ledger);
+                if (problem != null) {
+                    fail(ledger, problem);
+                }
+            } catch (Throwable t) {
+                t.printStackTrace(System.out);
+                fail(ledger, "consumer " + pid() + " threw " + t);
+            }
+        } else {
+            throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    private static void fail(ByteBuffer ledger, String problem) {
+        SoakLedger.violation(ledger, problem);
+        System.out.println(stamp() + "consumer " + pid() + " VIOLATION: " + problem);
+        System.out.flush();
+        System.exit(3);
+    }
+
+    private static void produce(String[] args) throws Exception {
+        ByteBuffer ledger = SoakLedger.map(Paths.get(args[2]), SoakLedger.PRODUCER_LEDGER_BYTES);
+        int run = Integer.parseInt(args[3]);
+        long limit = Long.parseLong(args[4]);
+        BBQueue queue = BBQueue.openMapped(Paths.get(args[1]));
+        FrameProducer producer = queue.frameProducer();
+        System.out.println(stamp() + "producer " + pid() + " run " + run + " attached; consumer gone: "
+                + queue.isConsumerGone());
+        System.out.flush();
+        byte[] frame = new byte[SoakLedger.HEADER + SoakLedger.MAX_PAYLOAD + SoakLedger.TRAILER];
+        for (long seq = 0; limit < 0 || seq < limit; seq++) {
+            int length = SoakLedger.encode(run, seq, frame);
+            if ((seq & 1) == 0) {
+                while (!producer.tryWrite(frame, 0, length)) { // full: the consumer is slow, or dead
+                    LockSupport.parkNanos(200_000);
+                }
+            } else {
+                while (!producer.write(frame, 0, length, 100, TimeUnit.MILLISECONDS)) {
+                    // full: keep waiting, a consumer will come
+                }
+            }
+            SoakLedger.recordCommitted(ledger, run, seq + 1); // the commit returned
+        }
+        producer.close();
+        System.out.println(stamp() + "producer " + pid() + " run " + run + " wrote " + limit + " frames and closed");
+        System.out.flush();
+    }
+
+    private static String consume(String[] args, ByteBuffer ledger) throws Exception {
+        boolean toEnd = args[3].equals("1");
+        BBQueue queue = BBQueue.openMapped(Paths.get(args[1]));
+        FrameConsumer consumer = queue.frameConsumer();
+        SoakLedger.increment(ledger, SoakLedger.STARTS);
+        SoakLedger.Deliveries deliveries = new SoakLedger.Deliveries(ledger);
+        System.out.println(stamp() + "consumer " + pid() + " attached; producer gone: " + queue.isProducerGone());
+        System.out.flush();
+        byte[] bytes = new byte[SoakLedger.HEADER + SoakLedger.MAX_PAYLOAD + SoakLedger.TRAILER];
+        boolean goneSeen = false;
+        long frames = 0;
+        while (true) {
+            Frame frame = consumer.read(100, TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                if (consumer.isClosed()) {
+                    if (!toEnd) {
+                        return "the stream ended though no producer closed (producer gone: "
+                                + queue.isProducerGone() + ")";
+                    }
+                    SoakLedger.set(ledger, SoakLedger.END_SEEN, 1);
+                    System.out.println(stamp() + "consumer " + pid() + " read " + frames + " frames to the end");
+                    System.out.flush();
+                    return null;
+                }
+                if (!goneSeen && queue.isProducerGone()) {
+                    goneSeen = true;
+                    SoakLedger.increment(ledger, SoakLedger.GONE_SEEN);
+                }
+                continue;
+            }
+            int length = frame.length();
+            if (length > bytes.length) {
+                return "a frame of " + length + " bytes, longer than any soak frame";
+            }
+            frame.get(0, bytes, 0, length);
+            String damage = SoakLedger.damage(bytes, length);
+            if (damage != null) {
+                return damage;
+            }
+            int run = SoakLedger.run(bytes);
+            long seq = SoakLedger.seq(bytes);
+            String disorder = deliveries.deliver(run, seq); // recorded before the release
+            if (disorder != null) {
+                return disorder;
+            }
+            frame.release();
+            SoakLedger.recordReleased(ledger, run, seq);
+            frames++;
+        }
+    }
+
+    private static long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    private static String stamp() {
+        return String.format("%tT.%<tL ", System.currentTimeMillis());
+    }
+}
