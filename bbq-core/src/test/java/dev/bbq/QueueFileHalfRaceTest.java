@@ -1,0 +1,139 @@
+package dev.bbq;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Two processes race for the producer half of one queue file, round after round: each round both
+ * are told to go at once, each opens the file and asks for the half, and exactly one must win (the
+ * half is owned through a kernel lock); the loser is told which process holds it. The winner then
+ * closes its producer, which frees the half for the next round.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class QueueFileHalfRaceTest {
+    private static final int ROUNDS = Integer.getInteger("bbq.race.rounds", 100);
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Process child : children) {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A child process and its pipes. */
+    private final class Racer {
+        final Process process;
+        final BufferedReader out;
+        final OutputStream in;
+        final long pid;
+        int wins;
+
+        Racer(Path file) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-XX:+UseSerialGC");
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(HalfRaceChild.class.getName());
+            command.add(file.toString());
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            children.add(process);
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = process.getOutputStream();
+            String ready = line();
+            assertTrue(ready.startsWith("READY "), ready);
+            pid = Long.parseLong(ready.substring("READY ".length()));
+            assertEquals(process.pid(), pid);
+        }
+
+        void send(String command) throws IOException {
+            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        String line() throws IOException {
+            String line = out.readLine();
+            if (line == null) {
+                fail("child " + process.pid() + " ended: status " + exitStatus());
+            }
+            return line;
+        }
+
+        private String exitStatus() {
+            try {
+                return process.waitFor(10, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "still running";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown";
+            }
+        }
+    }
+
+    @Test
+    void twoProcessesRaceForTheProducerHalfAndExactlyOneWinsEachRound() throws Exception {
+        Path file = dir.resolve("queue");
+        BBQueue.createMapped(file, 64 * 1024); // the consumer half stays free: the race is for the producer
+        Racer a = new Racer(file);
+        Racer b = new Racer(file);
+        long began = System.nanoTime();
+        int namedTheWinner = 0;
+        for (int round = 1; round <= ROUNDS; round++) {
+            a.send("go " + round); // both at once: each child opens the file and takes the half as it reads this
+            b.send("go " + round);
+            String answerA = a.line();
+            String answerB = b.line();
+            boolean aWon = answerA.startsWith("WON " + round);
+            boolean bWon = answerB.startsWith("WON " + round);
+            String where = "round " + round + ": " + a.pid + " said \"" + answerA + "\", " + b.pid + " said \""
+                    + answerB + "\"";
+            if (aWon == bWon) {
+                fail((aWon ? "both won" : "neither won") + ": " + where);
+            }
+            Racer winner = aWon ? a : b;
+            String winning = aWon ? answerA : answerB;
+            String losing = aWon ? answerB : answerA;
+            winner.wins++;
+            assertEquals("WON " + round + " wrote", winning, "the winner holds a working producer: " + where);
+            assertTrue(losing.startsWith("LOST " + round + " "), where);
+            if (losing.contains("held by process " + winner.pid)) {
+                namedTheWinner++;
+            } else {
+                fail("the loser's message does not say \"held by process " + winner.pid + "\": " + where);
+            }
+            a.send("release " + round);
+            b.send("release " + round);
+            assertEquals("RELEASED " + round, a.line());
+            assertEquals("RELEASED " + round, b.line());
+        }
+        a.send("quit");
+        b.send("quit");
+        long millis = (System.nanoTime() - began) / 1_000_000;
+        System.out.println("[half race] JDK " + Runtime.version().feature() + ": " + ROUNDS + " rounds, process " + a.pid
+                + " won " + a.wins + ", process " + b.pid + " won " + b.wins + ", exactly one winner every round, the"
+                + " loser named the winner's pid in " + namedTheWinner + "; " + millis + " ms");
+        assertEquals(ROUNDS, a.wins + b.wins);
+        assertTrue(a.process.waitFor(30, TimeUnit.SECONDS) && b.process.waitFor(30, TimeUnit.SECONDS));
+    }
+}
