@@ -31,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Sized by system properties: {@code bbq.soak.kills} (SIGKILLs per side, default 50),
  * {@code bbq.soak.minLifeMs}/{@code bbq.soak.maxLifeMs} (a child's life, from its start, before its
  * kill: default 250 to 1200 ms, so that kills land in JVM start-up, while taking a half over, and in
- * the middle of the stream) and {@code bbq.soak.seed}.
+ * the middle of the stream) and {@code bbq.soak.seed}. Every other child runs in chaos mode
+ * ({@code -Dbbq.chaos=true}: random pauses between the steps of the state machine), which widens the
+ * windows a kill must hit to cut a commit or leave a frame read and not released.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class QueueFileRestartSoakTest {
@@ -74,6 +76,12 @@ class QueueFileRestartSoakTest {
             command.add("-XX:+UseSerialGC");
             command.add("-XX:TieredStopAtLevel=1"); // starts faster; C1 code is fast enough here
             command.add("-Xmx64m");
+            if (starts % 2 == 1) {
+                // Every other process in chaos mode: random pauses between the state machine's steps
+                // (between a frame's index and its flag, between reading and releasing, ...), so that
+                // more kills land inside a commit or a release.
+                command.add("-Dbbq.chaos=true");
+            }
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(RestartSoakChild.class.getName());

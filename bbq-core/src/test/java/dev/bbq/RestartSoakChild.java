@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  *       (intact, in order, no old frame again) and recording it before releasing it. With
  *       {@code TO_END} 0 it reads until killed, and the end of the stream is a violation (only a
  *       producer's close ends it, and in the soak producers only die); with 1 it reads to the end
- *       of the stream.</li>
+ *       of the stream. Every 512th frame it holds for 2 ms between recording and releasing it, so
+ *       that some kills leave a frame read and not released.</li>
  * </ul>
  *
  * A violation or an exception is recorded in the consumer's ledger and printed, and the process
@@ -132,6 +133,11 @@ public final class RestartSoakChild {
             String disorder = deliveries.deliver(run, seq); // recorded before the release
             if (disorder != null) {
                 return disorder;
+            }
+            if ((frames & 511) == 511) {
+                // Now and then hold a recorded frame a moment before releasing it, so that some
+                // consumer kills land here and the frame must be delivered again (at-least-once).
+                LockSupport.parkNanos(2_000_000L);
             }
             frame.release();
             SoakLedger.recordReleased(ledger, run, seq);
