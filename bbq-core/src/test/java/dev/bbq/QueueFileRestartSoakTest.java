@@ -1,5 +1,6 @@
 package dev.bbq;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * anything: while frames were committed and not yet consumed, the consumer never went longer than
  * {@code WEDGE_MILLIS} without progress, and a producer never went that long without a commit.
  *
- * <p>Sized by system properties: {@code bbq.soak.kills} (SIGKILLs per side, default 50),
+ * <p>Sized by system properties: {@code bbq.soak.kills} (SIGKILLs per side, default 50; the raw-queue
+ * variant's is {@code bbq.soak.rawKills}, default 20, 0 to skip it),
  * {@code bbq.soak.minLifeMs}/{@code bbq.soak.maxLifeMs} (a child's life, from its start, before its
  * kill: default 250 to 1200 ms, so that kills land in JVM start-up, while taking a half over, and in
  * the middle of the stream) and {@code bbq.soak.seed}. Every other child runs in chaos mode
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class QueueFileRestartSoakTest {
     private static final int KILLS = Integer.getInteger("bbq.soak.kills", 50);
+    private static final int RAW_KILLS = Integer.getInteger("bbq.soak.rawKills", 20);
     private static final int MIN_LIFE_MS = Integer.getInteger("bbq.soak.minLifeMs", 250);
     private static final int MAX_LIFE_MS = Integer.getInteger("bbq.soak.maxLifeMs", 1200);
     private static final long FINAL_FRAMES = 20_000;
@@ -124,8 +127,22 @@ class QueueFileRestartSoakTest {
     private Side producer;
     private Side consumer;
 
+    private boolean raw;
+
     @Test
     void producerAndConsumerProcessesKilledAndRestartedLoseNothingAndNeverWedge() throws Exception {
+        soak(false, KILLS);
+    }
+
+    /** The same with a raw queue: each frame a record written through one grant and committed whole. */
+    @Test
+    void theSameWithARawQueue() throws Exception {
+        Assumptions.assumeTrue(RAW_KILLS > 0, "bbq.soak.rawKills is 0");
+        soak(true, RAW_KILLS);
+    }
+
+    private void soak(boolean raw, int kills) throws Exception {
+        this.raw = raw;
         long seed = Long.getLong("bbq.soak.seed", System.nanoTime());
         Random random = new Random(seed);
         queueFile = dir.resolve("queue");
@@ -144,7 +161,7 @@ class QueueFileRestartSoakTest {
         producer.killAt = now + life(random);
         startConsumer(false, now);
         consumer.killAt = now + life(random);
-        while (producer.kills < KILLS || consumer.kills < KILLS) {
+        while (producer.kills < kills || consumer.kills < kills) {
             now = millis();
             watch(now);
             if (now >= producer.killAt) {
@@ -188,7 +205,7 @@ class QueueFileRestartSoakTest {
         SoakLedger.Verdict verdict = SoakLedger.verify(producerLedger, consumerLedger, producer.run, consumer.kills,
                 FINAL_FRAMES);
         long total = (System.nanoTime() - began) / 1_000_000;
-        System.out.println("[restart soak] JDK " + Runtime.version().feature() + ", seed " + seed + ": "
+        System.out.println("[restart soak" + (raw ? ", raw" : "") + "] JDK " + Runtime.version().feature() + ", seed " + seed + ": "
                 + producer.kills + " producer kills (" + producer.starts + " producer processes, " + producer.run
                 + " runs), " + consumer.kills + " consumer kills (" + consumer.starts + " consumer processes, "
                 + SoakLedger.get(consumerLedger, SoakLedger.STARTS) + " attached; "
@@ -201,7 +218,7 @@ class QueueFileRestartSoakTest {
             fail("the ledgers show:\n  " + String.join("\n  ", verdict.problems) + diagnostics());
         }
         assertTrue(verdict.duplicates <= consumer.kills);
-        assertTrue(producer.kills >= KILLS && consumer.kills >= KILLS);
+        assertTrue(producer.kills >= kills && consumer.kills >= kills);
     }
 
     private long life(Random random) {
@@ -219,11 +236,12 @@ class QueueFileRestartSoakTest {
         }
         producer.progress = 0;
         producer.start(List.of("produce", queueFile.toString(), producerLedgerFile.toString(),
-                Integer.toString(producer.run), Long.toString(limit)), now);
+                Integer.toString(producer.run), Long.toString(limit), raw ? "raw" : "framed"), now);
     }
 
     private void startConsumer(boolean toEnd, long now) throws IOException {
-        consumer.start(List.of("consume", queueFile.toString(), consumerLedgerFile.toString(), toEnd ? "1" : "0"), now);
+        consumer.start(List.of("consume", queueFile.toString(), consumerLedgerFile.toString(), toEnd ? "1" : "0",
+                raw ? "raw" : "framed"), now);
     }
 
     /** During the soak: no child ends unless killed, and nothing wedges. */

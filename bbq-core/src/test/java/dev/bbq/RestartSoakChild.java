@@ -10,10 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link SoakLedger} file, which survives its SIGKILL.
  *
  * <ul>
- *   <li>{@code produce QUEUE LEDGER RUN LIMIT}: takes the producer half and writes frames 0, 1, ...
+ *   <li>{@code produce QUEUE LEDGER RUN LIMIT [raw]}: takes the producer half and writes frames 0, 1, ...
  *       of producer run {@code RUN}, storing after each commit returned how many have; with
  *       {@code LIMIT} -1 it writes until killed, else it writes {@code LIMIT} frames and closes.</li>
- *   <li>{@code consume QUEUE LEDGER TO_END}: takes the consumer half and reads frames, checking each
+ *   <li>{@code consume QUEUE LEDGER TO_END [raw]}: takes the consumer half and reads frames, checking each
  *       (intact, in order, no old frame again) and recording it before releasing it. With
  *       {@code TO_END} 0 it reads until killed, and the end of the stream is a violation (only a
  *       producer's close ends it, and in the soak producers only die); with 1 it reads to the end
@@ -21,7 +21,10 @@ import java.util.concurrent.locks.LockSupport;
  *       that some kills leave a frame read and not released.</li>
  * </ul>
  *
- * A violation or an exception is recorded in the consumer's ledger and printed, and the process
+ * <p>With {@code raw} the queue is raw: the producer writes each frame as a record through one grant,
+ * committed whole, and the consumer finds the records back to back, releasing one at a time.
+ *
+ * <p>A violation or an exception is recorded in the consumer's ledger and printed, and the process
  * exits with status 3 (consumer) or 2 (producer); the test reports any exit it did not cause.
  */
 public final class RestartSoakChild {
@@ -65,45 +68,68 @@ public final class RestartSoakChild {
         ByteBuffer ledger = SoakLedger.map(Paths.get(args[2]), SoakLedger.PRODUCER_LEDGER_BYTES);
         int run = Integer.parseInt(args[3]);
         long limit = Long.parseLong(args[4]);
+        boolean raw = args.length > 5 && args[5].equals("raw");
         BBQueue queue = BBQueue.openMapped(Paths.get(args[1]));
-        FrameProducer producer = queue.frameProducer();
-        System.out.println(stamp() + "producer " + pid() + " run " + run + " attached; consumer gone: "
-                + queue.isConsumerGone());
+        FrameProducer framed = raw ? null : queue.frameProducer();
+        Producer bytes = raw ? queue.producer() : null;
+        System.out.println(stamp() + (raw ? "raw " : "") + "producer " + pid() + " run " + run
+                + " attached; consumer gone: " + queue.isConsumerGone());
         System.out.flush();
         byte[] frame = new byte[SoakLedger.HEADER + SoakLedger.MAX_PAYLOAD + SoakLedger.TRAILER];
         for (long seq = 0; limit < 0 || seq < limit; seq++) {
             int length = SoakLedger.encode(run, seq, frame);
-            if ((seq & 1) == 0) {
-                while (!producer.tryWrite(frame, 0, length)) { // full: the consumer is slow, or dead
+            if (raw) {
+                // A record per grant, committed whole: the consumer finds records back to back.
+                WriteGrant grant = (seq & 1) == 0 ? bytes.tryGrantExact(length) : null;
+                while (grant == null) { // full: the consumer is slow, or dead; keep waiting, a consumer will come
+                    grant = bytes.grantExact(length, 100, TimeUnit.MILLISECONDS);
+                }
+                grant.put(0, frame, 0, length);
+                grant.commit(length);
+            } else if ((seq & 1) == 0) {
+                while (!framed.tryWrite(frame, 0, length)) { // full: the consumer is slow, or dead
                     LockSupport.parkNanos(200_000);
                 }
             } else {
-                while (!producer.write(frame, 0, length, 100, TimeUnit.MILLISECONDS)) {
+                while (!framed.write(frame, 0, length, 100, TimeUnit.MILLISECONDS)) {
                     // full: keep waiting, a consumer will come
                 }
             }
             SoakLedger.recordCommitted(ledger, run, seq + 1); // the commit returned
         }
-        producer.close();
+        if (raw) {
+            bytes.close();
+        } else {
+            framed.close();
+        }
         System.out.println(stamp() + "producer " + pid() + " run " + run + " wrote " + limit + " frames and closed");
         System.out.flush();
     }
 
     private static String consume(String[] args, ByteBuffer ledger) throws Exception {
         boolean toEnd = args[3].equals("1");
+        boolean raw = args.length > 4 && args[4].equals("raw");
         BBQueue queue = BBQueue.openMapped(Paths.get(args[1]));
-        FrameConsumer consumer = queue.frameConsumer();
+        FrameConsumer framed = raw ? null : queue.frameConsumer();
+        Consumer stream = raw ? queue.consumer() : null;
         SoakLedger.increment(ledger, SoakLedger.STARTS);
         SoakLedger.Deliveries deliveries = new SoakLedger.Deliveries(ledger);
-        System.out.println(stamp() + "consumer " + pid() + " attached; producer gone: " + queue.isProducerGone());
+        System.out.println(stamp() + (raw ? "raw " : "") + "consumer " + pid() + " attached; producer gone: "
+                + queue.isProducerGone());
         System.out.flush();
         byte[] bytes = new byte[SoakLedger.HEADER + SoakLedger.MAX_PAYLOAD + SoakLedger.TRAILER];
         boolean goneSeen = false;
         long frames = 0;
         while (true) {
-            Frame frame = consumer.read(100, TimeUnit.MILLISECONDS);
-            if (frame == null) {
-                if (consumer.isClosed()) {
+            Frame frame = null;
+            ReadGrant grant = null;
+            if (raw) {
+                grant = stream.read(100, TimeUnit.MILLISECONDS);
+            } else {
+                frame = framed.read(100, TimeUnit.MILLISECONDS);
+            }
+            if (frame == null && grant == null) {
+                if (raw ? stream.isClosed() : framed.isClosed()) {
                     if (!toEnd) {
                         return "the stream ended though no producer closed (producer gone: "
                                 + queue.isProducerGone() + ")";
@@ -119,11 +145,31 @@ public final class RestartSoakChild {
                 }
                 continue;
             }
-            int length = frame.length();
-            if (length > bytes.length) {
-                return "a frame of " + length + " bytes, longer than any soak frame";
+            int length;
+            if (raw) {
+                // Records lie back to back, each committed whole: a grant starts at a record and holds all of it.
+                if (grant.length() < SoakLedger.HEADER) {
+                    return "a read grant of " + grant.length() + " bytes holds no whole record header";
+                }
+                grant.get(0, bytes, 0, SoakLedger.HEADER);
+                int run = SoakLedger.run(bytes);
+                long seq = SoakLedger.seq(bytes);
+                if (run <= 0 || run >= SoakLedger.MAX_RUNS || seq < 0) {
+                    return "a record header says frame " + run + "/" + seq + ": out of range";
+                }
+                length = SoakLedger.frameLength(run, seq);
+                if (grant.length() < length) {
+                    return "a read grant of " + grant.length() + " bytes holds part of record " + run + "/" + seq
+                            + " (" + length + " bytes)";
+                }
+                grant.get(0, bytes, 0, length);
+            } else {
+                length = frame.length();
+                if (length > bytes.length) {
+                    return "a frame of " + length + " bytes, longer than any soak frame";
+                }
+                frame.get(0, bytes, 0, length);
             }
-            frame.get(0, bytes, 0, length);
             String damage = SoakLedger.damage(bytes, length);
             if (damage != null) {
                 return damage;
@@ -139,7 +185,11 @@ public final class RestartSoakChild {
                 // consumer kills land here and the frame must be delivered again (at-least-once).
                 LockSupport.parkNanos(2_000_000L);
             }
-            frame.release();
+            if (raw) {
+                grant.release(length);
+            } else {
+                frame.release();
+            }
             SoakLedger.recordReleased(ledger, run, seq);
             frames++;
         }
