@@ -102,24 +102,28 @@ public final class BBQueue {
     }
 
     /**
-     * For a queue shared through a file: whether the producer's process has ended without closing
-     * the producer. The consumer then reads every frame or byte committed before, and sees the end
-     * of the stream. Always {@code false} for a queue inside one JVM.
+     * For a queue shared through a file: whether no process holds the producer half now (its
+     * process ended, or it was never taken), while the stream is not closed. This is not the end of
+     * the stream: the consumer keeps what was committed, waits, and goes on when a producer process
+     * attaches again. Always {@code false} for a queue inside one JVM. Asks the kernel (the half's
+     * lock), so call it from a status path, not from a tight loop.
      *
-     * @return whether the producer's process is gone
+     * @return whether the producer half is free, the stream still open
      */
     public boolean isProducerGone() {
-        return file != null && file.peerGone(true) && ring.control.getAcquire(ControlBlock.PRODUCER_CLOSED) == 0;
+        return file != null && !file.held(true) && ring.control.getAcquire(ControlBlock.PRODUCER_CLOSED) == 0;
     }
 
     /**
-     * For a queue shared through a file: whether the consumer's process has ended without closing
-     * the consumer. The producer's grants then fail with {@link QueueClosedException}.
+     * For a queue shared through a file: whether no process holds the consumer half now (its process
+     * ended or closed it, or it was never taken). The producer goes on regardless: it waits, refuses
+     * or drops (its overload policy) while the ring is full, until a consumer attaches again. Always
+     * {@code false} for a queue inside one JVM. Asks the kernel, as {@link #isProducerGone()}.
      *
-     * @return whether the consumer's process is gone
+     * @return whether the consumer half is free
      */
     public boolean isConsumerGone() {
-        return file != null && file.peerGone(false) && ring.control.getAcquire(ControlBlock.CONSUMER_CLOSED) == 0;
+        return file != null && !file.held(false);
     }
 
     /**
@@ -288,7 +292,7 @@ public final class BBQueue {
         }
         if (file != null) {
             file.claim(true, wanted == Mode.RAW ? QueueFile.MODE_RAW : QueueFile.MODE_FRAMED);
-            ring.syncProducer();
+            ring.takeOverProducer(wanted == Mode.FRAMED);
         }
         producerTaken = true;
         mode = wanted;

@@ -151,6 +151,8 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
         int length = ring.readable(ring.cRead, all);
         if (length > 0) {
             ring.openReadGrant();
+        } else {
+            ring.checkFile();
         }
         return length;
     }

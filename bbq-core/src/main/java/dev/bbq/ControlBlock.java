@@ -21,6 +21,8 @@ import java.nio.ByteOrder;
  *   byte 128 +----------------------------------------------------+  producer's line (written per commit)
  *            | WRITE             int   end of committed bytes      |
  *            | LAST              int   watermark                   |
+ *            | COMMIT_START      int   start of the latest frame   |
+ *            |                         commit (queue files: R12)   |
  *   byte 256 +----------------------------------------------------+  consumer's line (written per release)
  *            | READ              int   start of unreleased bytes   |
  *   byte 384 +----------------------------------------------------+  consumer's flags (written once)
@@ -49,6 +51,12 @@ abstract class ControlBlock {
     static final int WRITE = 128;
     /** Producer: the watermark, the end of valid data in the upper region while inverted. */
     static final int LAST = WRITE + 4;
+    /**
+     * Producer, queue files only: where the frame being committed starts, stored before its index
+     * (R12), so that a producer process taking over after a death can find a frame whose index was
+     * published but whose flag never was, and turn it into a skip record.
+     */
+    static final int COMMIT_START = LAST + 4;
 
     /** Consumer: the start of the bytes not yet released. */
     static final int READ = 256;
@@ -71,6 +79,9 @@ abstract class ControlBlock {
 
     /** Stores {@code value} at byte offset {@code offset} with release semantics. */
     abstract void setRelease(int offset, int value);
+
+    /** Stores {@code value} at byte offset {@code offset}, atomically but with no ordering of its own. */
+    abstract void setOpaque(int offset, int value);
 
     /** A control block private to this JVM: zeroed words in an {@code int[]}. */
     static ControlBlock onHeap() {
@@ -112,6 +123,11 @@ abstract class ControlBlock {
         void setRelease(int offset, int value) {
             WORD.setRelease(words, offset >> 2, value);
         }
+
+        @Override
+        void setOpaque(int offset, int value) {
+            WORD.setOpaque(words, offset >> 2, value);
+        }
     }
 
     private static final class InBuffer extends ControlBlock {
@@ -139,6 +155,11 @@ abstract class ControlBlock {
         @Override
         void setRelease(int offset, int value) {
             INT.setRelease(buffer, offset, value);
+        }
+
+        @Override
+        void setOpaque(int offset, int value) {
+            INT.setOpaque(buffer, offset, value);
         }
     }
 }

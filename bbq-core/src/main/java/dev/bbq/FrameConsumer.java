@@ -145,6 +145,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         ring.checkNoReadGrant();
         int available = ring.readableFrames(ring.cRead);
         if (available == 0) {
+            ring.checkFile();
             return 0;
         }
         long header = FrameHeader.decode(ring.data, ring.cStart, available);
@@ -216,6 +217,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
     private int drainNow(FrameHandler handler, int maxFrames) {
         int available = ring.readableFrames(ring.cRead);
         if (available == 0) {
+            ring.checkFile();
             return 0;
         }
         int pos = ring.cStart;
@@ -256,8 +258,10 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
                     }
                     pos = ring.cStart;
                     end = pos + available;
-                } else if (!ring.frameVisible(pos)) {
-                    break; // R11: the next frame's commit is still between its two stores
+                } else if (!ring.frameReady(pos)) {
+                    // R11: the next frame's commit is still between its two stores; or R12: a skip
+                    // record, which the next call releases once these frames are released
+                    break;
                 }
             }
         } finally {

@@ -38,6 +38,16 @@ final class FrameHeader {
      * Its seven trailing zero bits announce an impossible 8-byte header.
      */
     static final byte INDEX_MARK = (byte) 0x80;
+    /**
+     * A skip record of one byte. A producer process that takes a queue file over after a death
+     * turns a frame whose index was published but whose flag never was (rule R12 of {@link Ring})
+     * into skip records, which a consumer releases without delivering. Six trailing zero bits
+     * announce an impossible 7-byte header, so code that does not know skip records reports them as
+     * corrupt instead of delivering them.
+     */
+    static final byte SKIP_ONE = (byte) 0x40;
+    /** A skip record whose next four bytes (little-endian) give its whole length, five or more. */
+    static final byte SKIP_RECORD = (byte) 0xC0;
 
     private FrameHeader() {
     }
@@ -125,6 +135,54 @@ final class FrameHeader {
             throw corrupt(index, width, length, available);
         }
         return ((long) width << 32) | length;
+    }
+
+    /** Whether a frame's first byte, once non-zero, starts a skip record rather than a frame. */
+    static boolean isSkip(byte first) {
+        return first == SKIP_ONE || first == SKIP_RECORD;
+    }
+
+    /**
+     * The length of the skip record at {@code index}, checked against the {@code available} bytes
+     * the index shows there (a damaged record is reported, never followed outside them).
+     */
+    static int skipLength(ByteBuffer data, int index, int available) {
+        if (data.get(index) == SKIP_ONE) {
+            return 1;
+        }
+        if (available < 5) {
+            throw new IllegalStateException("corrupt skip record at ring offset " + index + ": " + available
+                    + " committed bytes there, a skip record needs 5");
+        }
+        int length = (data.get(index + 1) & 0xff) | (data.get(index + 2) & 0xff) << 8
+                | (data.get(index + 3) & 0xff) << 16 | (data.get(index + 4) & 0xff) << 24;
+        if (length < 5 || length > available) {
+            throw new IllegalStateException("corrupt skip record at ring offset " + index + ": it announces "
+                    + length + " bytes, " + available + " committed bytes there");
+        }
+        return length;
+    }
+
+    /**
+     * Writes skip records over {@code [start, start + length)}, their first byte last (after a
+     * release fence), so that a consumer that sees it sees the whole record, as for a frame (R11).
+     */
+    static void writeSkip(ByteBuffer data, int start, int length) {
+        byte first;
+        if (length >= 5) {
+            data.put(start + 1, (byte) length);
+            data.put(start + 2, (byte) (length >>> 8));
+            data.put(start + 3, (byte) (length >>> 16));
+            data.put(start + 4, (byte) (length >>> 24));
+            first = SKIP_RECORD;
+        } else {
+            for (int i = length - 1; i > 0; i--) {
+                data.put(start + i, SKIP_ONE);
+            }
+            first = SKIP_ONE;
+        }
+        java.lang.invoke.VarHandle.releaseFence(); // R12, as R11: the record before its first byte
+        data.put(start, first);
     }
 
     private static IllegalStateException corrupt(int index, int width, long length, int available) {

@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
-import java.util.Optional;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A queue file: the control block and the data ring of one queue in one memory-mapped file, so
@@ -23,23 +26,24 @@ import java.util.Optional;
  *
  * <pre>
  *   byte 0     +--------------------------------------------------------------+
- *              | MAGIC            long  "BBQUEUE1" (0x4242515545554531)        |
- *              | VERSION          int   layout version, 1                      |
- *              | CAPACITY         int   ring size in bytes                     |
- *              | BYTE_ORDER       int   0x01020304 in the creator's order      |
- *              | MODE             int   0 not chosen yet, 1 raw, 2 framed      |
- *              | DATA_OFFSET      int   4096: where the ring starts            |
- *              | READY            int   1, stored last with release            |
- *              | PRODUCER_TAKEN   int   0 free, 1 taken (compare-and-set)      |
- *              | CONSUMER_TAKEN   int   0 free, 1 taken                        |
- *              | PRODUCER_PID     long  the producer's process id              |
- *              | PRODUCER_START   long  its start time, epoch ms (PID reuse)   |
- *              | CONSUMER_PID     long                                         |
- *              | CONSUMER_START   long                                         |
+ *              | MAGIC             long  "BBQUEUE1" (0x4242515545554531)       |
+ *              | VERSION           int   layout version, 2                     |
+ *              | CAPACITY          int   ring size in bytes                    |
+ *              | BYTE_ORDER        int   0x01020304 in the creator's order     |
+ *              | MODE              int   0 not chosen yet, 1 raw, 2 framed     |
+ *              | DATA_OFFSET       int   4096: where the ring starts           |
+ *              | READY             int   1, stored last with release           |
+ *              | PRODUCER_PID      long  the process that took the producer    |
+ *              |                         half last (information only)        |
+ *              | CONSUMER_PID      long                                        |
+ *              | PRODUCER_ATTACHES long  times a process took the producer     |
+ *              | CONSUMER_ATTACHES long  times a process took the consumer     |
+ *              | FRAMES_CUT        long  commits cut by a death, skipped (R12)   |
  *   byte 128   +--------------------------------------------------------------+
  *              | the control block's words (see ControlBlock)                 |
  *   byte 640   +--------------------------------------------------------------+
- *              | zero up to DATA_OFFSET (page-aligned data)                   |
+ *              | zero up to DATA_OFFSET (page-aligned data); bytes 4094 and   |
+ *              | 4095 are the producer's and the consumer's lock ranges       |
  *   byte 4096  +--------------------------------------------------------------+
  *              | the ring: CAPACITY bytes                                     |
  *              +--------------------------------------------------------------+
@@ -47,13 +51,21 @@ import java.util.Optional;
  *
  * <p>Creating a file writes the header, lets the ring initialise its words, and stores READY last
  * with release; opening one reads and validates every header field and writes nothing (agrona#229:
- * a process that attaches must not disturb one that is running). Taking a half later claims it
- * with a compare-and-set on its TAKEN word (set-up, not the hot path) and records the process, so
- * that the other side can tell when it has gone.
+ * a process that attaches must not disturb one that is running).
+ *
+ * <p><b>Ownership is a kernel lock.</b> A process holds a half while it holds an exclusive
+ * {@code FileChannel} lock on that half's byte (a POSIX record lock on Linux), which the kernel
+ * drops when the process dies, whatever the clocks, pids or namespaces say: liveness is the lock,
+ * never a pid or a start time. The pid fields only name the holder in messages and in the
+ * inspector. Record locks belong to the process, and closing <em>any</em> descriptor of the file
+ * drops all of them, so this JVM keeps exactly one channel per queue file ({@link SharedChannel})
+ * and never closes it while the JVM runs. Two locks of one JVM on one range throw
+ * {@code OverlappingFileLockException} (the JDK tracks them per JVM), which is how a half held
+ * elsewhere in this JVM is told apart from one held by another process.
  */
 final class QueueFile {
     static final long MAGIC = 0x4242_5155_4555_4531L;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int BYTE_ORDER_MARK = 0x0102_0304;
     static final int MODE_UNSET = 0;
     static final int MODE_RAW = 1;
@@ -67,30 +79,44 @@ final class QueueFile {
     static final int OFF_MODE = 20;
     static final int OFF_DATA_OFFSET = 24;
     static final int OFF_READY = 28;
-    static final int OFF_PRODUCER_TAKEN = 32;
-    static final int OFF_CONSUMER_TAKEN = 36;
-    static final int OFF_PRODUCER_PID = 40;
-    static final int OFF_PRODUCER_START = 48;
-    static final int OFF_CONSUMER_PID = 56;
-    static final int OFF_CONSUMER_START = 64;
+    static final int OFF_PRODUCER_PID = 32;
+    static final int OFF_CONSUMER_PID = 40;
+    static final int OFF_PRODUCER_ATTACHES = 48;
+    static final int OFF_CONSUMER_ATTACHES = 56;
+    static final int OFF_FRAMES_CUT = 64;
+    /** The byte whose lock is the producer half; the consumer's is the next one. */
+    static final long LOCK_PRODUCER = DATA_OFFSET - 2;
+    static final long LOCK_CONSUMER = DATA_OFFSET - 1;
+
+    private static final Map<Integer, String> HEADER_NAMES = Map.of(OFF_PRODUCER_PID, "producer pid",
+            OFF_CONSUMER_PID, "consumer pid", OFF_PRODUCER_ATTACHES, "producer attaches", OFF_CONSUMER_ATTACHES,
+            "consumer attaches", OFF_FRAMES_CUT, "frames cut");
 
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    /** How often, at most, a waiting side asks the OS whether the other process still runs. */
-    private static final long LIVENESS_INTERVAL_NANOS = 10_000_000L;
+    /** How often, at most, a slow path asks the OS for the file's size (truncation check). */
+    private static final long SIZE_CHECK_INTERVAL_NANOS = 10_000_000L;
+    /** How long a claim retries a lock that another process holds only to probe it. */
+    private static final long CLAIM_PATIENCE_NANOS = 200_000_000L;
 
     final Path path;
     /** The whole mapping. */
     final MappedByteBuffer map;
     final int capacity;
-    private long nextLivenessCheck;
-    private boolean peerGone;
+    /** This JVM's one channel to the file, which holds the locks. */
+    private final SharedChannel shared;
+    /** The locks of the halves this object took, or null. Guarded by this. */
+    private FileLock producerLock;
+    private FileLock consumerLock;
+    /** When a slow path may next ask for the file's size; touched by either side's thread. */
+    private volatile long nextSizeCheck;
 
-    private QueueFile(Path path, MappedByteBuffer map, int capacity) {
+    private QueueFile(Path path, MappedByteBuffer map, int capacity, SharedChannel shared) {
         this.path = path;
         this.map = map;
         this.capacity = capacity;
+        this.shared = shared;
     }
 
     /** The control block: the mapping's first {@link ControlBlock#LENGTH} bytes. */
@@ -118,7 +144,9 @@ final class QueueFile {
             throw new FileAlreadyExistsException(path.toString(), null, "a file is already there; createMapped "
                     + "makes a new queue file (use openMapped to attach to an existing one)");
         }
-        try (channel) {
+        SharedChannel shared = null;
+        try {
+            shared = SharedChannel.register(path, channel);
             channel.write(ByteBuffer.allocate(1), size - 1); // sets the length; the file reads as zeros
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             map.order(ByteOrder.nativeOrder());
@@ -128,7 +156,16 @@ final class QueueFile {
             INT.set(map, OFF_BYTE_ORDER, BYTE_ORDER_MARK);
             INT.set(map, OFF_MODE, MODE_UNSET);
             INT.set(map, OFF_DATA_OFFSET, DATA_OFFSET);
-            return new QueueFile(path, map, capacity);
+            return new QueueFile(path, map, capacity, shared);
+        } catch (IOException | RuntimeException | Error e) {
+            // A half-made file would block the path (not ready, yet there): remove what this call made.
+            if (shared != null) {
+                SharedChannel.discard(path, shared);
+            } else {
+                channel.close();
+            }
+            Files.deleteIfExists(path);
+            throw e;
         }
     }
 
@@ -145,24 +182,28 @@ final class QueueFile {
         return new FileAttribute<?>[0];
     }
 
-    /** Opens an existing queue file, validating every header field; writes nothing. */
+    /**
+     * Opens an existing queue file, validating every header field; writes nothing. The channel is
+     * this JVM's one channel to the file: opening a file twice in one JVM shares it, and it is never
+     * closed, because closing any descriptor of the file would drop this process's locks on it.
+     */
     static QueueFile open(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = channel.size();
-            if (size < DATA_OFFSET) {
-                throw new CorruptQueueFileException(path, "it is " + size + " bytes long, shorter than a queue file's "
-                        + DATA_OFFSET + "-byte header");
-            }
-            ByteBuffer header = ByteBuffer.allocate(ControlBlock.LENGTH).order(ByteOrder.nativeOrder());
-            while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
-                // read the header without mapping anything yet
-            }
-            header.flip();
-            int capacity = validate(header, size, path.toString());
-            MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) DATA_OFFSET + capacity);
-            map.order(ByteOrder.nativeOrder());
-            return new QueueFile(path, map, capacity);
+        SharedChannel shared = SharedChannel.open(path);
+        FileChannel channel = shared.channel;
+        long size = channel.size();
+        if (size < DATA_OFFSET) {
+            throw new CorruptQueueFileException(path, "it is " + size + " bytes long, shorter than a queue file's "
+                    + DATA_OFFSET + "-byte header");
         }
+        ByteBuffer header = ByteBuffer.allocate(ControlBlock.LENGTH).order(ByteOrder.nativeOrder());
+        while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
+            // read the header without mapping anything yet
+        }
+        header.flip();
+        int capacity = validate(header, size, path.toString());
+        MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) DATA_OFFSET + capacity);
+        map.order(ByteOrder.nativeOrder());
+        return new QueueFile(path, map, capacity, shared);
     }
 
     /**
@@ -215,16 +256,18 @@ final class QueueFile {
             throw new CorruptQueueFileException(name, "it is not ready (ready field " + ready
                     + "): its creator has not finished, or died while creating it");
         }
-        for (int off : new int[] {OFF_PRODUCER_TAKEN, OFF_CONSUMER_TAKEN}) {
-            int taken = header.getInt(base + off);
-            if (taken != 0 && taken != 1) {
-                throw new CorruptQueueFileException(name, "a half's taken field is " + taken);
+        for (int off : new int[] {OFF_PRODUCER_PID, OFF_CONSUMER_PID, OFF_PRODUCER_ATTACHES, OFF_CONSUMER_ATTACHES,
+                OFF_FRAMES_CUT}) {
+            long value = header.getLong(base + off);
+            if (value < 0) {
+                throw new CorruptQueueFileException(name, "its " + HEADER_NAMES.get(off) + " field is " + value);
             }
         }
         // Each word on its own: the other process may be moving them, but never outside the ring.
         checkIndex(header, base + ControlBlock.WRITE, "write index", capacity, name);
         checkIndex(header, base + ControlBlock.LAST, "watermark", capacity, name);
         checkIndex(header, base + ControlBlock.READ, "read index", capacity, name);
+        checkIndex(header, base + ControlBlock.COMMIT_START, "commit start", capacity, name);
         for (int off : new int[] {ControlBlock.PRODUCER_CLOSED, ControlBlock.CONSUMER_CLOSED}) {
             int closed = header.getInt(base + off);
             if (closed != 0 && closed != 1) {
@@ -249,10 +292,14 @@ final class QueueFile {
     }
 
     /**
-     * Claims the producer (or consumer) half for this process: chooses the mode if nobody has, takes
-     * the half if it is free or if the process that took it has gone, and records this process.
+     * Claims the producer (or consumer) half for this process: chooses the mode if nobody has, then
+     * takes the half's lock. A half held by a live process is refused with its pid; a half whose
+     * process died is free, because the kernel dropped the lock. Afterwards the pid field names this
+     * process and the half's attach count is one higher.
+     *
+     * @throws IllegalStateException if another process, or another attachment in this JVM, holds it
      */
-    void claim(boolean producer, int mode) {
+    synchronized void claim(boolean producer, int mode) {
         if (!INT.compareAndSet(map, OFF_MODE, MODE_UNSET, mode)) {
             int recorded = mode();
             if (recorded != mode) {
@@ -261,67 +308,121 @@ final class QueueFile {
                         : "frameProducer()/frameConsumer()"));
             }
         }
-        int takenOffset = producer ? OFF_PRODUCER_TAKEN : OFF_CONSUMER_TAKEN;
-        int pidOffset = producer ? OFF_PRODUCER_PID : OFF_CONSUMER_PID;
-        int startOffset = producer ? OFF_PRODUCER_START : OFF_CONSUMER_START;
-        if (!INT.compareAndSet(map, takenOffset, 0, 1)) {
-            long pid = (long) LONG.getAcquire(map, pidOffset);
-            long start = (long) LONG.getAcquire(map, startOffset);
-            if (alive(pid, start)) {
-                throw new IllegalStateException("the " + (producer ? "producer" : "consumer") + " half of the queue in "
-                        + path + " was already taken by process " + pid);
-            }
-            // Its process has gone: this process takes over.
+        String half = producer ? "producer" : "consumer";
+        FileLock lock;
+        try {
+            lock = lock(producer ? LOCK_PRODUCER : LOCK_CONSUMER);
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalStateException("the " + half + " half of the queue in " + path
+                    + " is already held in this process (by another openMapped of the same file)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the " + half + " half of the queue in " + path, e);
         }
-        ProcessHandle self = ProcessHandle.current();
-        LONG.setRelease(map, startOffset, startMillis(self));
-        LONG.setRelease(map, pidOffset, self.pid());
+        if (lock == null) {
+            long pid = (long) LONG.getAcquire(map, producer ? OFF_PRODUCER_PID : OFF_CONSUMER_PID);
+            throw new IllegalStateException("the " + half + " half of the queue in " + path + " is held by process "
+                    + pid + " (a half is taken by one process at a time; it is free again when that process closes"
+                    + " it or ends)");
+        }
+        if (producer) {
+            producerLock = lock;
+        } else {
+            consumerLock = lock;
+        }
+        LONG.setRelease(map, producer ? OFF_PRODUCER_PID : OFF_CONSUMER_PID, ProcessHandle.current().pid());
+        int attaches = producer ? OFF_PRODUCER_ATTACHES : OFF_CONSUMER_ATTACHES;
+        LONG.setRelease(map, attaches, (long) LONG.getAcquire(map, attaches) + 1); // only the lock's holder writes it
     }
 
     /**
-     * Whether the other side's process has gone (died without closing). Asks the OS at most every
-     * 10 ms; once gone, always gone.
+     * Takes the lock at {@code position}, retrying for a moment: another process's
+     * {@link #held(boolean)} probe holds a free half's lock for a few microseconds.
      */
-    boolean peerGone(boolean peerIsProducer) {
-        if (peerGone) {
-            return true;
+    private FileLock lock(long position) throws IOException {
+        long deadline = System.nanoTime() + CLAIM_PATIENCE_NANOS;
+        while (true) {
+            FileLock lock = shared.channel.tryLock(position, 1, false);
+            if (lock != null || System.nanoTime() - deadline > 0) {
+                return lock;
+            }
+            LockSupport.parkNanos(1_000_000L);
         }
-        long now = System.nanoTime();
-        if (now - nextLivenessCheck < 0) {
-            return false;
-        }
-        nextLivenessCheck = now + LIVENESS_INTERVAL_NANOS;
-        int takenOffset = peerIsProducer ? OFF_PRODUCER_TAKEN : OFF_CONSUMER_TAKEN;
-        if ((int) INT.getAcquire(map, takenOffset) == 0) {
-            return false; // not started yet
-        }
-        long pid = (long) LONG.getAcquire(map, peerIsProducer ? OFF_PRODUCER_PID : OFF_CONSUMER_PID);
-        long start = (long) LONG.getAcquire(map, peerIsProducer ? OFF_PRODUCER_START : OFF_CONSUMER_START);
-        if (pid != 0 && !alive(pid, start)) {
-            peerGone = true;
-        }
-        return peerGone;
     }
 
-    /** The recorded process id of the producer (or consumer), 0 if none yet. */
+    /** Gives the half back: its lock is released, and another process may take it at once. */
+    synchronized void release(boolean producer) {
+        FileLock lock = producer ? producerLock : consumerLock;
+        if (lock == null) {
+            return;
+        }
+        if (producer) {
+            producerLock = null;
+        } else {
+            consumerLock = null;
+        }
+        try {
+            lock.release();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unlock a half of the queue in " + path, e);
+        }
+    }
+
+    /**
+     * Whether some process holds the producer (or consumer) half now. Asks the kernel: a lock this
+     * JVM can take is held by nobody (it is given back at once). Allocates, so it is for queries, not
+     * for wait loops.
+     */
+    synchronized boolean held(boolean producer) {
+        if ((producer ? producerLock : consumerLock) != null) {
+            return true;
+        }
+        try {
+            FileLock probe = shared.channel.tryLock(producer ? LOCK_PRODUCER : LOCK_CONSUMER, 1, false);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // another attachment in this JVM holds it
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot probe a half's lock of the queue in " + path, e);
+        }
+    }
+
+    /** The recorded process id of the producer (or consumer) that took the half last, 0 if none yet. */
     long pid(boolean producer) {
         return (long) LONG.getAcquire(map, producer ? OFF_PRODUCER_PID : OFF_CONSUMER_PID);
     }
 
-    private static boolean alive(long pid, long startMillis) {
-        if (pid == 0) {
-            return false;
-        }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
-            return false;
-        }
-        long start = startMillis(handle.get());
-        return start == 0 || startMillis == 0 || start == startMillis; // a reused pid has another start time
+    /** Counts a commit cut by a death and turned into a skip record (R12); the producer's lock holder only. */
+    void countFrameCut() {
+        LONG.setRelease(map, OFF_FRAMES_CUT, (long) LONG.getAcquire(map, OFF_FRAMES_CUT) + 1);
     }
 
-    private static long startMillis(ProcessHandle handle) {
-        return handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    /**
+     * On a slow path (a refused grant, an empty read): whether the file still has its full length.
+     * A file truncated under a mapping faults (SIGBUS) on the first access beyond its end; this
+     * check, at most every 10 ms, names the problem first in the common case (someone truncated or
+     * replaced the file while the queue runs). A truncation between two checks can still fault.
+     */
+    void checkSize() {
+        long now = System.nanoTime();
+        if (now - nextSizeCheck < 0) {
+            return;
+        }
+        nextSizeCheck = now + SIZE_CHECK_INTERVAL_NANOS;
+        long size;
+        try {
+            size = shared.channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of the queue file " + path, e);
+        }
+        if (size < (long) DATA_OFFSET + capacity) {
+            throw new IllegalStateException("the queue file " + path + " was truncated to " + size
+                    + " bytes while mapped (it needs " + ((long) DATA_OFFSET + capacity)
+                    + "): another process changed it; the queue cannot go on");
+        }
     }
 
     static boolean exists(Path path) {

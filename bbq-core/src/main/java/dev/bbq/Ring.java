@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
+import static dev.bbq.ControlBlock.COMMIT_START;
 import static dev.bbq.ControlBlock.CONSUMER_CLOSED;
 import static dev.bbq.ControlBlock.LAST;
 import static dev.bbq.ControlBlock.PRODUCER_CLOSED;
@@ -77,6 +78,11 @@ import static dev.bbq.ControlBlock.WRITE;
  *       wrap leaves {@link FrameHeader#INDEX_MARK} at the old write position. A framed consumer that
  *       keeps up peeks at the producer's write position (plain load, acquire fence) instead of
  *       loading {@code write}, and treats a zero flag inside the indexed region as "in flight".</li>
+ *   <li>R12, successors (queue files): a framed commit stores {@code COMMIT_START} before its
+ *       index; a producer process taking a half over turns a frame the index shows but whose flag
+ *       is 0 into skip records (first byte last, after a release fence) and writes the wrap mark
+ *       again while the ring is inverted ({@link #takeOverProducer}), so a death between a commit's
+ *       two stores never wedges the consumer, which releases skip records without delivering them.</li>
  * </ol>
  *
  * <p><b>Statistics.</b> Each side counts its own events in its own padded fields, written with
@@ -179,6 +185,42 @@ final class Ring extends RingPad2 {
         pWrite = control.getAcquire(WRITE);
         pLast = control.getAcquire(LAST);
         pReadCache = control.getAcquire(READ);
+    }
+
+    /**
+     * R12: a process taking the producer half of a queue file over starts from the words as they
+     * are, and first repairs what a producer that died inside a commit may have left behind, so that
+     * the consumer never waits forever:
+     * <ul>
+     *   <li>a frame whose index was published but whose flag never was ({@code COMMIT_START} names
+     *       its start, and it lies in the committed bytes with a zero flag) becomes skip records,
+     *       which the consumer releases without delivering them;</li>
+     *   <li>a wrap whose index was published but whose mark never was: while the ring is inverted
+     *       the mark is written again at the watermark (where a consumer waiting in-band stands).</li>
+     * </ul>
+     * Nothing else can be half done: every other step publishes with a single store. Then the
+     * stream is open again, whatever an earlier producer's close said.
+     */
+    void takeOverProducer(boolean framed) {
+        syncProducer();
+        int w = pWrite;
+        int r = pReadCache;
+        int l = pLast;
+        if (framed) {
+            int cs = control.getAcquire(COMMIT_START); // R12
+            boolean committed = w >= r ? r <= cs && cs < w : cs < w;
+            if (committed && data.get(cs) == 0) {
+                // The frame is [cs, w): the last commit is the one the index ends with.
+                FrameHeader.writeSkip(data, cs, w - cs); // R12: the record, then its first byte
+                file.countFrameCut();
+            }
+            if (w < r && l < capacity) {
+                markWrap(l); // R11, R12
+            }
+        }
+        if (control.getAcquire(PRODUCER_CLOSED) != 0) {
+            control.setRelease(PRODUCER_CLOSED, 0); // R1: the producer half's holder owns the flag
+        }
     }
 
     /** As {@link #syncProducer()}, for the consumer half. */
@@ -342,6 +384,11 @@ final class Ring extends RingPad2 {
      */
     void commitFrame(int start, int width, int length) {
         int end = start + width + length;
+        if (file != null) {
+            // R12: before anything of this commit reaches the ring or the index, so that a successor
+            // finds the frame if this process dies between the index and the flag.
+            control.setOpaque(COMMIT_START, start);
+        }
         if (start != pWrite) {
             data.put(start, (byte) 0); // R11: after a wrap the flag byte may hold an older lap's bytes
         }
@@ -419,6 +466,24 @@ final class Ring extends RingPad2 {
      * the producer.
      */
     int readableFrames(int pos) {
+        while (true) {
+            int available = findFrames(pos);
+            if (available == 0 || file == null || !FrameHeader.isSkip(data.get(cStart))) {
+                return available; // only a queue file has successors, and so skip records
+            }
+            // R12: a commit cut by its producer's death, turned into skip records by the producer
+            // process that took over. Released here, never delivered; a drain that still holds
+            // frames before it stops first and releases them.
+            if (cStart != cRead) {
+                return 0;
+            }
+            int skip = FrameHeader.skipLength(data, cStart, available);
+            pos = cStart + skip;
+            releaseTo(pos, 0);
+        }
+    }
+
+    private int findFrames(int pos) {
         int w = cWrite;
         int l = cLast;
         int available;
@@ -431,6 +496,10 @@ final class Ring extends RingPad2 {
             cInFlight = false;
             if (peek == 0) {
                 return 0; // R11: nothing has happened at the producer's write position
+            }
+            if (file != null && FrameHeader.isSkip(peek)) {
+                cWrite = pos + FrameHeader.skipLength(data, pos, capacity - pos); // R12, as a frame
+                return cWrite - pos;
             }
             long header = FrameHeader.decode(data, pos, capacity - pos);
             int end = pos + (int) (header >>> 32) + (int) header;
@@ -461,6 +530,12 @@ final class Ring extends RingPad2 {
      */
     boolean frameVisible(int pos) {
         return data.get(pos) != 0;
+    }
+
+    /** As {@link #frameVisible}, and a frame to hand over rather than a skip record (R12). */
+    boolean frameReady(int pos) {
+        byte first = data.get(pos);
+        return first != 0 && (file == null || !FrameHeader.isSkip(first));
     }
 
     /** The committed bytes at the front, {@code [0, write)}, when the ring is inverted; else 0. */
@@ -507,6 +582,9 @@ final class Ring extends RingPad2 {
             consumerWaiter.peerClosed = true; // R10, for this process's consumer
             VarHandle.fullFence(); // R9
             consumerWaiter.wake();
+            if (file != null) {
+                file.release(true); // after the flag: a successor reopens the stream (R12)
+            }
         }
     }
 
@@ -515,6 +593,12 @@ final class Ring extends RingPad2 {
         cOpenGrant = CLOSED;
         if (!cClosed) {
             cClosed = true;
+            if (file != null) {
+                // A queue file's consumer detaches: the producer goes on (and waits, refuses or drops
+                // when the ring is full) until another consumer process takes the half (R12).
+                file.release(false);
+                return;
+            }
             control.setRelease(CONSUMER_CLOSED, 1); // R10
             Chaos.pause(); // between the two closed flags (R10)
             producerWaiter.peerClosed = true; // R10, for this process's producer
@@ -525,37 +609,26 @@ final class Ring extends RingPad2 {
 
     /**
      * Whether the producer has closed: from this process (R10), or, for a shared file, from the
-     * other process, or because that process has gone. Called on the consumer's slow paths only.
+     * other process. A producer process that died has not closed: for a queue file that means "no
+     * producer attached", and a new one may attach (R12). Called on the consumer's slow paths only.
      */
     boolean producerClosed() {
         return consumerWaiter.peerClosed // R10 (volatile)
-                || (file != null && (control.getAcquire(PRODUCER_CLOSED) != 0 || file.peerGone(true)));
+                || (file != null && control.getAcquire(PRODUCER_CLOSED) != 0); // R10
     }
 
-    /** Whether the consumer has closed; called by the producer on every grant, so no liveness check. */
+    /**
+     * Whether the consumer has closed; called by the producer on every grant. Never for a queue
+     * file, whose consumer detaches instead (R12).
+     */
     boolean consumerClosed() {
-        return producerWaiter.peerClosed // R10 (volatile)
-                || (file != null && control.getAcquire(CONSUMER_CLOSED) != 0);
-    }
-
-    /** For a shared file: whether the consumer's process has gone. Called on the producer's slow paths. */
-    boolean consumerGone() {
-        return file != null && file.peerGone(false);
+        return producerWaiter.peerClosed; // R10 (volatile)
     }
 
     /** Throws if the consumer has closed (the producer's own close is caught by {@link #checkNoWriteGrant}). */
     void checkProducerOpen() {
         if (consumerClosed()) {
             throw new QueueClosedException("the consumer has closed: nobody will read what is committed");
-        }
-    }
-
-    /** {@link #checkProducerOpen()} plus, for a shared file, whether the consumer's process is still there. */
-    void checkConsumerAlive() {
-        checkProducerOpen();
-        if (consumerGone()) {
-            throw new QueueClosedException("the consumer's process (pid " + file.pid(false)
-                    + ") has gone without closing: nobody will read what is committed");
         }
     }
 
@@ -581,13 +654,19 @@ final class Ring extends RingPad2 {
     }
 
     /**
-     * A grant call found no room: counts it, and for a shared file checks that the consumer's
-     * process still exists (a queue nobody reads would refuse forever).
+     * A grant call found no room: counts it, and for a shared file checks that the file still has
+     * its length. A queue file's producer never gives up because no consumer is attached: it
+     * refuses until one attaches and reads (R12).
      */
     void refused() {
         P_GRANTS_REFUSED.setOpaque(this, pGrantsRefused + 1);
-        if (file != null && consumerGone()) {
-            checkConsumerAlive();
+        checkFile();
+    }
+
+    /** A slow path (nothing to read, no room, a wait): for a queue file, checks the file's size. */
+    void checkFile() {
+        if (file != null) {
+            file.checkSize();
         }
     }
 

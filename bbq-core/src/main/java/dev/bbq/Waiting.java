@@ -47,7 +47,8 @@ final class Waiting {
                 if (remaining <= 0) {
                     return -1;
                 }
-                ring.checkConsumerAlive();
+                ring.checkProducerOpen();
+                ring.checkFile();
                 if (ring.grantExact(n)) {
                     ring.openWriteGrant();
                     return ring.pGrantStart;
@@ -70,7 +71,8 @@ final class Waiting {
                 if (remaining <= 0) {
                     return 0;
                 }
-                ring.checkConsumerAlive();
+                ring.checkProducerOpen();
+                ring.checkFile();
                 int length = ring.grantMax(max);
                 if (length > 0) {
                     ring.openWriteGrant();
@@ -102,6 +104,7 @@ final class Waiting {
                     return false;
                 }
                 ring.checkConsumerOpen();
+                ring.checkFile();
                 if (readable(ring, frames, false) > 0) {
                     return true;
                 }

@@ -75,16 +75,44 @@ class MappedQueueTest {
         BBQueue.createMapped(file, 64).frameProducer();
         BBQueue other = BBQueue.openMapped(file);
         IllegalStateException e = assertThrows(IllegalStateException.class, other::frameProducer);
-        assertTrue(e.getMessage().contains("already taken by process " + ProcessHandle.current().pid()), e.getMessage());
+        assertTrue(e.getMessage().contains("already held in this process"), e.getMessage());
+        // The half is free again once its holder closes it.
+        BBQueue third = BBQueue.openMapped(file);
+        IllegalStateException again = assertThrows(IllegalStateException.class, third::frameProducer);
+        assertTrue(again.getMessage().contains("already held in this process"), again.getMessage());
     }
 
     @Test
-    void theConsumerClosingInOneAttachmentStopsTheProducerInTheOther() throws IOException {
+    void aClosedHalfIsFreeForTheNextAttachment() throws IOException {
         Path file = dir.resolve("q");
-        FrameProducer producer = BBQueue.createMapped(file, 64).frameProducer();
-        BBQueue.openMapped(file).frameConsumer().close();
-        assertTrue(producer.isClosed());
-        assertThrows(QueueClosedException.class, () -> producer.tryWrite(new byte[1], 0, 1));
+        BBQueue first = BBQueue.createMapped(file, 64);
+        FrameProducer producer = first.frameProducer();
+        assertTrue(producer.tryWrite(new byte[] {1}, 0, 1));
+        producer.close();
+        BBQueue second = BBQueue.openMapped(file);
+        FrameProducer successor = second.frameProducer(); // takes the half, and reopens the stream
+        assertTrue(successor.tryWrite(new byte[] {2}, 0, 1));
+        FrameConsumer consumer = second.frameConsumer();
+        assertEquals(1, consumer.tryRead().get(0));
+        assertFalse(second.isProducerGone());
+    }
+
+    @Test
+    void aQueueFilesConsumerClosingDetachesItAndTheProducerGoesOn() throws IOException {
+        Path file = dir.resolve("q");
+        BBQueue queue = BBQueue.createMapped(file, 64);
+        FrameProducer producer = queue.frameProducer();
+        FrameConsumer consumer = BBQueue.openMapped(file).frameConsumer();
+        assertTrue(producer.tryWrite(new byte[] {7}, 0, 1));
+        consumer.close();
+        assertTrue(queue.isConsumerGone(), "no consumer attached");
+        assertFalse(producer.isClosed(), "a detached consumer does not stop the producer");
+        while (producer.tryWrite(new byte[8], 0, 8)) {
+            // fill the ring: the producer refuses, it does not throw
+        }
+        FrameConsumer next = BBQueue.openMapped(file).frameConsumer();
+        assertFalse(queue.isConsumerGone());
+        assertEquals(7, next.tryRead().get(0), "the next consumer starts where the last one released");
     }
 
     @Test
@@ -119,6 +147,15 @@ class MappedQueueTest {
         return file;
     }
 
+    private Path corruptLong(String name, int offset, long value) throws IOException {
+        Path file = dir.resolve(name);
+        BBQueue.createMapped(file, 128);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, value), offset);
+        }
+        return file;
+    }
+
     private void assertRejected(Path file, String expected) throws IOException {
         byte[] before = Files.readAllBytes(file);
         CorruptQueueFileException e = assertThrows(CorruptQueueFileException.class, () -> BBQueue.openMapped(file));
@@ -137,7 +174,8 @@ class MappedQueueTest {
         assertRejected(corrupt("offset", QueueFile.OFF_DATA_OFFSET, 64), "data offset is 64");
         assertRejected(corrupt("mode", QueueFile.OFF_MODE, 9), "mode field is 9");
         assertRejected(corrupt("ready", QueueFile.OFF_READY, 0), "not ready");
-        assertRejected(corrupt("taken", QueueFile.OFF_CONSUMER_TAKEN, 3), "taken field is 3");
+        assertRejected(corruptLong("pid", QueueFile.OFF_CONSUMER_PID, -3), "consumer pid field is -3");
+        assertRejected(corrupt("commit start", ControlBlock.COMMIT_START, 1 << 20), "commit start is 1048576");
         assertRejected(corrupt("write", ControlBlock.WRITE, 1 << 30), "write index is 1073741824, outside its");
         assertRejected(corrupt("last", ControlBlock.LAST, -1), "watermark is -1");
         assertRejected(corrupt("read", ControlBlock.READ, 129), "read index is 129");
@@ -214,16 +252,30 @@ class MappedQueueTest {
         while (next[0] < 200_000) { // read a while, so the kill lands mid-stream
             consumer.drain(frame -> MappedQueueChild.check(frame, next[0]++), 256, 1, TimeUnit.SECONDS);
         }
-        producer.destroyForcibly(); // SIGKILL: no close, maybe mid-grant
+        producer.destroyForcibly(); // SIGKILL: no close, maybe mid-grant or mid-commit
         assertTrue(producer.waitFor(1, TimeUnit.MINUTES));
         // Everything committed before the kill is still delivered, in order and intact...
-        while (consumer.drain(frame -> MappedQueueChild.check(frame, next[0]++), 256, 1, TimeUnit.SECONDS) > 0
-                || !consumer.isClosed()) {
-            // keep reading until the end of the stream
+        while (consumer.drain(frame -> MappedQueueChild.check(frame, next[0]++), 256, 1, TimeUnit.SECONDS) > 0) {
+            // until nothing more comes
         }
         assertTrue(next[0] > 200_000);
-        // ...and then the consumer sees the end of the stream, with the reason.
+        // ...and then there is no producer, which is not the end of the stream.
         assertTrue(queue.isProducerGone(), "the producer's process is reported gone");
         assertNull(consumer.read(10, TimeUnit.MILLISECONDS));
+        assertFalse(consumer.isClosed(), "a dead producer does not end the stream");
+        // A new producer process takes the half over (repairing a commit the kill may have cut,
+        // R12), and its frames follow; its close ends the stream.
+        Process successor = child("produce", file.toString(), "1000");
+        assertEquals("READY", readLine(successor));
+        long[] second = {0};
+        Frame frame;
+        while ((frame = consumer.read(30, TimeUnit.SECONDS)) != null) {
+            MappedQueueChild.check(frame.buffer(), second[0]++);
+            frame.release();
+        }
+        assertEquals(1000, second[0]);
+        assertTrue(consumer.isClosed(), "the successor's close ends the stream");
+        assertTrue(successor.waitFor(1, TimeUnit.MINUTES));
+        assertEquals(0, successor.exitValue());
     }
 }

@@ -68,8 +68,11 @@ public final class IpcConsumer implements Callable<Integer> {
                     break;
                 }
                 if (System.nanoTime() - nextReport > 0) {
-                    out.println(String.format(Locale.ROOT, "  %,d frames received, latency p99 %s", received,
-                            Cli.micros(latency.getValueAtPercentile(99))));
+                    // A producer process that ended without closing is not the end of the stream: a
+                    // restarted one takes the half over and its frames follow (docs/design.md, R12).
+                    out.println(String.format(Locale.ROOT, "  %,d frames received, latency p99 %s%s", received,
+                            Cli.micros(latency.getValueAtPercentile(99)),
+                            queue.isProducerGone() ? " (no producer attached: waiting for one)" : ""));
                     nextReport += TimeUnit.SECONDS.toNanos(1);
                 }
             }

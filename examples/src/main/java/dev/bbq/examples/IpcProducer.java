@@ -96,7 +96,7 @@ public final class IpcProducer implements Callable<Integer> {
                         LockSupport.parkNanos(due - System.nanoTime());
                     }
                 }
-                FrameGrant g = grant(producer, queue, size);
+                FrameGrant g = grant(producer, queue, size, out);
                 codec.write(g.buffer(), sent, size);
                 g.commit(size);
                 if (System.nanoTime() - nextReport > 0) {
@@ -105,7 +105,7 @@ public final class IpcProducer implements Callable<Integer> {
                     nextReport += TimeUnit.SECONDS.toNanos(1);
                 }
             }
-            FrameGrant g = grant(producer, queue, IpcFrames.HEADER);
+            FrameGrant g = grant(producer, queue, IpcFrames.HEADER, out);
             codec.writeEnd(g.buffer(), sent);
             g.commit(IpcFrames.HEADER);
         } catch (QueueClosedException e) {
@@ -117,15 +117,21 @@ public final class IpcProducer implements Callable<Integer> {
         return Cli.OK;
     }
 
-    /** Waits for room (the mapped queue waits by backing off: no wake-ups cross processes). */
-    private static FrameGrant grant(FrameProducer producer, BBQueue queue, int size) throws InterruptedException {
+    /**
+     * Waits for room (the mapped queue waits by backing off: no wake-ups cross processes). A consumer
+     * process that ended, or has not started, leaves the frames in the queue for the next one.
+     */
+    private static FrameGrant grant(FrameProducer producer, BBQueue queue, int size, PrintWriter out)
+            throws InterruptedException {
+        boolean told = false;
         while (true) {
             FrameGrant g = producer.grant(size, 1, TimeUnit.SECONDS);
             if (g != null) {
                 return g;
             }
-            if (queue.isConsumerGone()) {
-                throw new Cli.Failure("the consumer process ended without closing the queue", Cli.FAILED);
+            if (!told && queue.isConsumerGone()) {
+                out.println("ipc-producer: the ring is full and no consumer is attached: waiting for one");
+                told = true;
             }
         }
     }
