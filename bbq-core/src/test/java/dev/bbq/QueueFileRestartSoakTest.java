@@ -7,9 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -216,12 +219,15 @@ class QueueFileRestartSoakTest {
                 + SoakLedger.get(consumerLedger, SoakLedger.GONE_SEEN) + " saw the producer gone); " + verdict
                 + "; max consumer resume " + consumer.maxResume + " ms, max producer resume " + producer.maxResume
                 + " ms (start to first progress), longest consumer stall with frames waiting " + consumer.maxStall
-                + " ms, longest time without a commit " + producer.maxStall + " ms; soak " + soakMillis + " ms, total "
-                + total + " ms");
+                + " ms, longest time without a commit " + producer.maxStall + " ms; queue file header: "
+                + header(QueueFile.OFF_FRAMES_CUT) + " frames cut by a death and skipped, "
+                + header(QueueFile.OFF_PRODUCER_ATTACHES) + " producer and " + header(QueueFile.OFF_CONSUMER_ATTACHES)
+                + " consumer attaches; soak " + soakMillis + " ms, total " + total + " ms");
         if (!verdict.problems.isEmpty()) {
             fail("the ledgers show:\n  " + String.join("\n  ", verdict.problems) + diagnostics());
         }
         assertTrue(verdict.duplicates <= consumer.kills);
+        assertTrue(header(QueueFile.OFF_FRAMES_CUT) <= producer.kills, "a death cuts at most one commit");
         assertTrue(producer.kills >= kills && consumer.kills >= kills);
     }
 
@@ -279,6 +285,17 @@ class QueueFileRestartSoakTest {
                             + " committed frames waited" + diagnostics());
                 }
             }
+        }
+    }
+
+    /** A counter in the queue file's header (native order), read through the file. */
+    private long header(int offset) throws IOException {
+        try (FileChannel channel = FileChannel.open(queueFile, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            while (b.hasRemaining() && channel.read(b, offset + b.position()) > 0) {
+                // read the eight bytes
+            }
+            return b.getLong(0);
         }
     }
 
