@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Restartable halves of a queue file, with real processes: a producer JVM and a consumer JVM move
  * checksummed, numbered frames ({@link SoakLedger}) through a queue file while this test kills each
- * of them with SIGKILL at random moments and starts a new one, each side on its own schedule. Then
+ * of them with SIGKILL at random moments and starts a new one, each side on its own schedule (one
+ * consumer stop in eight is a close, holding a frame, instead of a kill). Then
  * a last producer writes {@code FINAL_FRAMES} frames and closes, a last consumer reads to the end of
  * the stream, and the ledgers the children kept must show: every frame whose commit returned was
  * delivered, intact, each producer run's frames in order; nothing released was delivered again; the
@@ -62,6 +63,8 @@ class QueueFileRestartSoakTest {
         long startedAt;
         long killAt;
         int kills;
+        /** Consumer: processes that closed the consumer (holding a frame) and ended, when asked to. */
+        int closes;
         int starts;
         /** Producer: the current run. */
         int run;
@@ -110,6 +113,19 @@ class QueueFileRestartSoakTest {
                 fail(name + " did not die after SIGKILL");
             }
             kills++;
+        }
+
+        /** Asks the consumer to close (holding a frame) and end, and waits for it. */
+        void close() throws IOException, InterruptedException {
+            process.getOutputStream().write("close\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            if (!process.waitFor(WEDGE_MILLIS, TimeUnit.MILLISECONDS)) {
+                fail("the consumer did not close and end in " + WEDGE_MILLIS + " ms" + diagnostics());
+            }
+            if (process.exitValue() != 0) {
+                fail("the consumer, asked to close, exited with " + process.exitValue() + diagnostics());
+            }
+            closes++;
         }
 
         /** Notes progress; returns how long this side has gone without it. */
@@ -162,7 +178,8 @@ class QueueFileRestartSoakTest {
         consumer = new Side("consumer");
         long began = System.nanoTime();
 
-        // The soak: each side killed at a random moment of its life and started again at once.
+        // The soak: each side killed at a random moment of its life and started again at once; one
+        // consumer in eight is asked to close instead (holding a frame), which must not stop the producer either.
         long now = millis();
         startProducer(-1, now);
         producer.killAt = now + life(random);
@@ -178,7 +195,11 @@ class QueueFileRestartSoakTest {
                 producer.killAt = now + life(random);
             }
             if (now >= consumer.killAt) {
-                consumer.kill();
+                if (random.nextInt(8) == 0) {
+                    consumer.close(); // a consumer that closes is no more the end of the producer than one that dies
+                } else {
+                    consumer.kill();
+                }
                 now = millis();
                 startConsumer(false, now);
                 consumer.killAt = now + life(random);
@@ -209,12 +230,13 @@ class QueueFileRestartSoakTest {
             }
         }
 
-        SoakLedger.Verdict verdict = SoakLedger.verify(producerLedger, consumerLedger, producer.run, consumer.kills,
-                FINAL_FRAMES);
+        SoakLedger.Verdict verdict = SoakLedger.verify(producerLedger, consumerLedger, producer.run,
+                consumer.kills + consumer.closes, FINAL_FRAMES);
         long total = (System.nanoTime() - began) / 1_000_000;
         System.out.println("[restart soak" + (raw ? ", raw" : "") + "] JDK " + Runtime.version().feature() + ", seed " + seed + ": "
                 + producer.kills + " producer kills (" + producer.starts + " producer processes, " + producer.run
-                + " runs), " + consumer.kills + " consumer kills (" + consumer.starts + " consumer processes, "
+                + " runs), " + consumer.kills + " consumer kills and " + consumer.closes + " consumer closes ("
+                + consumer.starts + " consumer processes, "
                 + SoakLedger.get(consumerLedger, SoakLedger.STARTS) + " attached; "
                 + SoakLedger.get(consumerLedger, SoakLedger.GONE_SEEN) + " saw the producer gone); " + verdict
                 + "; max consumer resume " + consumer.maxResume + " ms, max producer resume " + producer.maxResume
@@ -226,7 +248,7 @@ class QueueFileRestartSoakTest {
         if (!verdict.problems.isEmpty()) {
             fail("the ledgers show:\n  " + String.join("\n  ", verdict.problems) + diagnostics());
         }
-        assertTrue(verdict.duplicates <= consumer.kills);
+        assertTrue(verdict.duplicates <= consumer.kills + consumer.closes);
         assertTrue(header(QueueFile.OFF_FRAMES_CUT) <= producer.kills, "a death cuts at most one commit");
         assertTrue(producer.kills >= kills && consumer.kills >= kills);
     }

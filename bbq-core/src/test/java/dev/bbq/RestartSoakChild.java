@@ -1,6 +1,10 @@
 package dev.bbq;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -18,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code TO_END} 0 it reads until killed, and the end of the stream is a violation (only a
  *       producer's close ends it, and in the soak producers only die); with 1 it reads to the end
  *       of the stream. Every 512th frame it holds for 2 ms between recording and releasing it, so
- *       that some kills leave a frame read and not released.</li>
+ *       that some kills leave a frame read and not released. A {@code close} line on its stdin makes
+ *       it close the consumer while holding its next frame, and end.</li>
  * </ul>
  *
  * <p>With {@code raw} the queue is raw: the producer writes each frame as a record through one grant,
@@ -48,6 +53,7 @@ public final class RestartSoakChild {
                 if (problem != null) {
                     fail(ledger, problem);
                 }
+                System.exit(0);
             } catch (Throwable t) {
                 t.printStackTrace(System.out);
                 fail(ledger, "consumer " + pid() + " threw " + t);
@@ -119,6 +125,9 @@ public final class RestartSoakChild {
         System.out.flush();
         byte[] bytes = new byte[SoakLedger.HEADER + SoakLedger.MAX_PAYLOAD + SoakLedger.TRAILER];
         boolean goneSeen = false;
+        Thread stdin = new Thread(RestartSoakChild::readCommands, "stdin");
+        stdin.setDaemon(true);
+        stdin.start();
         long frames = 0;
         while (true) {
             Frame frame = null;
@@ -136,6 +145,16 @@ public final class RestartSoakChild {
                     }
                     SoakLedger.set(ledger, SoakLedger.END_SEEN, 1);
                     System.out.println(stamp() + "consumer " + pid() + " read " + frames + " frames to the end");
+                    System.out.flush();
+                    return null;
+                }
+                if (closeRequested) {
+                    if (raw) {
+                        stream.close();
+                    } else {
+                        framed.close();
+                    }
+                    System.out.println(stamp() + "consumer " + pid() + " closed after " + frames + " frames");
                     System.out.flush();
                     return null;
                 }
@@ -180,6 +199,18 @@ public final class RestartSoakChild {
             if (disorder != null) {
                 return disorder;
             }
+            if (closeRequested) {
+                // Close while holding the frame: it stays unreleased, and the next consumer gets it again.
+                if (raw) {
+                    stream.close();
+                } else {
+                    framed.close();
+                }
+                System.out.println(stamp() + "consumer " + pid() + " closed after " + frames + " frames, holding "
+                        + run + "/" + seq);
+                System.out.flush();
+                return null;
+            }
             if ((frames & 511) == 511) {
                 // Now and then hold a recorded frame a moment before releasing it, so that some
                 // consumer kills land here and the frame must be delivered again (at-least-once).
@@ -192,6 +223,23 @@ public final class RestartSoakChild {
             }
             SoakLedger.recordReleased(ledger, run, seq);
             frames++;
+        }
+    }
+
+    /** Set by a {@code close} line on stdin: the consumer closes (holding a frame) and the process ends. */
+    private static volatile boolean closeRequested;
+
+    private static void readCommands() {
+        try {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.equals("close")) {
+                    closeRequested = true;
+                }
+            }
+        } catch (IOException e) {
+            // the test has gone; the kill follows
         }
     }
 
