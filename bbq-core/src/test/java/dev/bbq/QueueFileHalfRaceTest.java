@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Two processes race for the producer half of one queue file, round after round: each round both
  * are told to go at once, each opens the file and asks for the half, and exactly one must win (the
  * half is owned through a kernel lock); the loser is told which process holds it. The winner then
- * closes its producer, which frees the half for the next round.
+ * closes its producer, which frees the half for the next round; every tenth round it is killed
+ * instead (SIGKILL), and the other process must get the half at once. {@code bbq.race.rounds} sets
+ * the number of rounds (100).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class QueueFileHalfRaceTest {
@@ -99,6 +101,8 @@ class QueueFileHalfRaceTest {
         Racer b = new Racer(file);
         long began = System.nanoTime();
         int namedTheWinner = 0;
+        int killed = 0;
+        long slowestTakeover = 0;
         for (int round = 1; round <= ROUNDS; round++) {
             a.send("go " + round); // both at once: each child opens the file and takes the half as it reads this
             b.send("go " + round);
@@ -122,6 +126,31 @@ class QueueFileHalfRaceTest {
             } else {
                 fail("the loser's message does not say \"held by process " + winner.pid + "\": " + where);
             }
+            if (round % 10 == 0) {
+                // Every tenth round the winner is killed holding the half: the kernel drops its lock,
+                // and the other process takes the half at once; a new process joins the race.
+                Racer loser = aWon ? b : a;
+                winner.process.destroyForcibly();
+                assertTrue(winner.process.waitFor(30, TimeUnit.SECONDS));
+                killed++;
+                loser.send("release " + round);
+                assertEquals("RELEASED " + round, loser.line());
+                long t0 = System.nanoTime();
+                loser.send("go " + round + ".takeover");
+                String taken = loser.line();
+                slowestTakeover = Math.max(slowestTakeover, (System.nanoTime() - t0) / 1_000_000);
+                assertEquals("WON " + round + ".takeover wrote", taken, "the half of a killed process is free at once");
+                loser.send("release " + round);
+                assertEquals("RELEASED " + round, loser.line());
+                Racer fresh = new Racer(file);
+                fresh.wins = winner.wins; // the tally is per seat
+                if (aWon) {
+                    a = fresh;
+                } else {
+                    b = fresh;
+                }
+                continue;
+            }
             a.send("release " + round);
             b.send("release " + round);
             assertEquals("RELEASED " + round, a.line());
@@ -130,9 +159,10 @@ class QueueFileHalfRaceTest {
         a.send("quit");
         b.send("quit");
         long millis = (System.nanoTime() - began) / 1_000_000;
-        System.out.println("[half race] JDK " + Runtime.version().feature() + ": " + ROUNDS + " rounds, process " + a.pid
-                + " won " + a.wins + ", process " + b.pid + " won " + b.wins + ", exactly one winner every round, the"
-                + " loser named the winner's pid in " + namedTheWinner + "; " + millis + " ms");
+        System.out.println("[half race] JDK " + Runtime.version().feature() + ": " + ROUNDS + " rounds, seat A won "
+                + a.wins + ", seat B won " + b.wins + ", exactly one winner every round, the loser named the winner's pid"
+                + " in " + namedTheWinner + "; " + killed + " winners killed holding the half, each time the other took"
+                + " it at once (slowest " + slowestTakeover + " ms); " + millis + " ms");
         assertEquals(ROUNDS, a.wins + b.wins);
         assertTrue(a.process.waitFor(30, TimeUnit.SECONDS) && b.process.waitFor(30, TimeUnit.SECONDS));
     }
