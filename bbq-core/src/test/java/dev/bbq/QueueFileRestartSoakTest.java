@@ -233,7 +233,8 @@ class QueueFileRestartSoakTest {
         SoakLedger.Verdict verdict = SoakLedger.verify(producerLedger, consumerLedger, producer.run,
                 consumer.kills + consumer.closes, FINAL_FRAMES);
         long total = (System.nanoTime() - began) / 1_000_000;
-        System.out.println("[restart soak" + (raw ? ", raw" : "") + "] JDK " + Runtime.version().feature() + ", seed " + seed + ": "
+        System.out.println("[restart soak" + (raw ? ", raw" : "") + "] JDK " + Runtime.version().feature() + ", seed "
+                + seed + ": "
                 + producer.kills + " producer kills (" + producer.starts + " producer processes, " + producer.run
                 + " runs), " + consumer.kills + " consumer kills and " + consumer.closes + " consumer closes ("
                 + consumer.starts + " consumer processes, "

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The restart soak's checker ({@link SoakLedger}) on synthetic ledgers: it passes what is right and names what is not. */
+/**
+ * The restart soak's checker ({@link SoakLedger}) on synthetic ledgers: it passes what is right and
+ * names what is not.
+ */
 class SoakLedgerTest {
     private final ByteBuffer producer = ByteBuffer.allocateDirect(SoakLedger.PRODUCER_LEDGER_BYTES)
             .order(ByteOrder.nativeOrder());
@@ -62,7 +65,7 @@ class SoakLedgerTest {
         assertTrue(d.deliver(2, 1).contains("a gap"), "a run starts at 0");
         assertNull(d.deliver(2, 0));
         assertTrue(d.deliver(1, 4).contains("an old frame again"), "runs do not interleave");
-        assertTrue(new SoakLedger.Deliveries(consumer).deliver(2, 0) == null, "a new process may see the unreleased frame");
+        assertNull(new SoakLedger.Deliveries(consumer).deliver(2, 0), "a new process may see the unreleased frame");
         SoakLedger.recordReleased(consumer, 2, 0);
         assertTrue(new SoakLedger.Deliveries(consumer).deliver(2, 0).contains("after its release"));
         assertTrue(new SoakLedger.Deliveries(consumer).deliver(1, 3).contains("an old frame again"));
@@ -113,6 +116,7 @@ class SoakLedgerTest {
         frame[length / 2] ^= 1;
         assertTrue(SoakLedger.damage(frame, length - 1).contains("CRC"));
         assertTrue(SoakLedger.damage(frame, 3).contains("shorter"));
-        assertTrue(BBQueue.maxFrameLength(16 * 1024) >= SoakLedger.HEADER + SoakLedger.MAX_PAYLOAD + SoakLedger.TRAILER);
+        int longestFrame = SoakLedger.HEADER + SoakLedger.MAX_PAYLOAD + SoakLedger.TRAILER;
+        assertTrue(BBQueue.maxFrameLength(16 * 1024) >= longestFrame, "the soak's frames fit its queue");
     }
 }
