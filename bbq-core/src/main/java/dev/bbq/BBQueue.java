@@ -3,7 +3,9 @@ package dev.bbq;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A bipartite single-producer, single-consumer byte queue with contiguous grants (the BBQueue
@@ -62,43 +64,142 @@ public final class BBQueue {
     }
 
     /**
+     * Creates a queue in a new memory-mapped file, for sharing between two JVMs of the same user;
+     * the same as {@link #createMapped(Path, int, MappedOption...)} with no options.
+     *
+     * @param file where to create the file; nothing may exist there
+     * @param capacity the ring's size in bytes, 1 to {@code Integer.MAX_VALUE - 4096}
+     * @return the queue, with no half taken yet
+     * @throws IOException if the file cannot be created (including when it already exists, and
+     *         when its file system has too little space: the message says how much was needed and
+     *         how much was free)
+     * @throws IllegalArgumentException if {@code capacity} is out of range
+     */
+    public static BBQueue createMapped(Path file, int capacity) throws IOException {
+        return createMapped(file, capacity, new MappedOption[0]);
+    }
+
+    /**
      * Creates a queue in a new memory-mapped file, for sharing between two JVMs: typically a driver
-     * process takes one half and a logger or uploader process, after {@link #openMapped(Path)},
-     * takes the other. The file holds the queue's words and its ring ({@code 4096 + capacity}
-     * bytes; {@code /dev/shm} keeps it in memory) and is created readable and writable by its owner
-     * only. Blocked calls wait with {@link WaitStrategy#backoff()}: there is no wake-up across
+     * process takes one half and a logger or uploader process, after
+     * {@link #openMapped(Path, MappedOption...)}, takes the other. The file holds the queue's words
+     * and its ring ({@code 4096 + capacity} bytes) and is created readable and writable by its owner
+     * only ({@code rw-------}), or also by its group ({@code rw-rw----}) with
+     * {@link MappedOption#SHARED_WITH_GROUP}. Put it in a directory of this user's, such as
+     * {@link #defaultQueueDirectory()}, which is in memory.
+     *
+     * <p>Every byte of the file is written (zeros) before the queue is published, so no page of the
+     * mapping is a hole that a full file system could not back later (which would kill the process
+     * with SIGBUS in the middle of a commit): too little space is reported here instead. The file
+     * system's usable space is checked first; a file that was created is removed again if anything
+     * fails afterwards. Writing the zeros takes about as long as copying the file once.
+     *
+     * <p>Blocked calls wait with {@link WaitStrategy#backoff()}: there is no wake-up across
      * processes. Whether the queue is raw or framed is decided by the first half taken, in either
      * process.
      *
      * @param file where to create the file; nothing may exist there
-     * @param capacity the ring's size in bytes
+     * @param capacity the ring's size in bytes, 1 to {@code Integer.MAX_VALUE - 4096} (one mapping
+     *        holds at most {@code Integer.MAX_VALUE} bytes)
+     * @param options how the file is shared; none means by its owner only
      * @return the queue, with no half taken yet
-     * @throws IOException if the file cannot be created (including when it already exists)
-     * @throws IllegalArgumentException if {@code capacity} is out of range
+     * @throws IOException if the file cannot be created (including when it already exists), or if
+     *         its file system has too little space: the message says how many bytes were needed and
+     *         how many were free, and in which directory
+     * @throws IllegalArgumentException if {@code capacity} is out of range; nothing is created then
      */
-    public static BBQueue createMapped(Path file, int capacity) throws IOException {
+    public static BBQueue createMapped(Path file, int capacity, MappedOption... options) throws IOException {
         Objects.requireNonNull(file, "file");
         checkCapacity(capacity);
-        QueueFile queueFile = QueueFile.create(file, capacity);
-        BBQueue queue = new BBQueue(queueFile, WaitStrategy.backoff(), true);
-        queueFile.markReady(); // last: every header field and the ring's words come before it
-        return queue;
+        QueueFileSafety.checkMappable(capacity);
+        QueueFile queueFile = QueueFile.create(file, capacity, optionSet(options));
+        try {
+            BBQueue queue = new BBQueue(queueFile, WaitStrategy.backoff(), true);
+            queueFile.markReady(); // last: every header field and the ring's words come before it
+            return queue;
+        } catch (RuntimeException | Error e) {
+            QueueFileSafety.removeAfterFailure(file, e);
+            throw e;
+        }
     }
 
     /**
-     * Attaches to a queue file made by {@link #createMapped(Path, int)}, usually in another process.
-     * Every header field is validated first, and attaching writes nothing to the file; taking a half
-     * afterwards records this process as that half's owner.
+     * Attaches to a queue file of this user's made by {@link #createMapped(Path, int)}; the same as
+     * {@link #openMapped(Path, MappedOption...)} with no options.
      *
      * @param file the queue file
      * @return the queue as the file describes it
+     * @throws UntrustedQueueFileException if the path is a symbolic link, not a regular file, owned
+     *         by another user, or writable by its group or others
      * @throws CorruptQueueFileException if the file is not a usable queue file (foreign, truncated,
      *         of another version or byte order, not ready); the message names the problem
      * @throws IOException if the file cannot be opened
      */
     public static BBQueue openMapped(Path file) throws IOException {
+        return openMapped(file, new MappedOption[0]);
+    }
+
+    /**
+     * Attaches to a queue file made by {@link #createMapped(Path, int, MappedOption...)}, usually in
+     * another process.
+     *
+     * <p>First the path must be one this user can trust: not a symbolic link (links are not
+     * followed), a regular file, owned by this user, and writable by nobody else. With
+     * {@link MappedOption#SHARED_WITH_GROUP} its group may write it too, and it may be owned by
+     * another user if its group may write it (the group's members are trusted); a file that others
+     * may write is never accepted. Another local user could otherwise plant a file or a link in a
+     * shared directory such as {@code /dev/shm} and feed or read this process's queue. On a file
+     * system without POSIX owners and modes (FAT, Windows) only the link and type checks apply.
+     *
+     * <p>Then every header field is validated, and attaching writes nothing to the file; taking a
+     * half afterwards records this process as that half's owner.
+     *
+     * @param file the queue file
+     * @param options how the file may be shared; none means by its owner only
+     * @return the queue as the file describes it
+     * @throws UntrustedQueueFileException if the path is a symbolic link, not a regular file, owned
+     *         by another user, or writable by others, or by its group without
+     *         {@link MappedOption#SHARED_WITH_GROUP}; the message names the path and the problem
+     * @throws CorruptQueueFileException if the file is not a usable queue file (foreign, truncated,
+     *         of another version or byte order, not ready); the message names the problem
+     * @throws IOException if the file cannot be opened
+     */
+    public static BBQueue openMapped(Path file, MappedOption... options) throws IOException {
         Objects.requireNonNull(file, "file");
-        return new BBQueue(QueueFile.open(file), WaitStrategy.backoff(), false);
+        return new BBQueue(QueueFile.open(file, optionSet(options)), WaitStrategy.backoff(), false);
+    }
+
+    /**
+     * A directory for queue files that belongs to this user alone, in memory where the system has
+     * one: {@code $XDG_RUNTIME_DIR} (usually {@code /run/user/<uid>}, made by systemd-logind for a
+     * logged-in user) when it is set to a directory this user owns that neither group nor others may
+     * write; otherwise {@code /dev/shm/bbq-<user>}, created {@code rwx------} if it does not exist.
+     * An existing {@code /dev/shm/bbq-<user>} is used only if it is a directory (not a link) of this
+     * user's that neither group nor others may write. Two processes of the same user, started in the
+     * same kind of session, get the same directory. A system service would rather use its own
+     * runtime directory (systemd's {@code RuntimeDirectory=}, for example {@code /run/bbq}).
+     *
+     * <pre>{@code
+     * Path file = BBQueue.defaultQueueDirectory().resolve("telemetry.bbq");
+     * }</pre>
+     *
+     * @return the directory, which exists
+     * @throws UntrustedQueueFileException if {@code /dev/shm/bbq-<user>} exists but is a link, not a
+     *         directory, another user's, or writable by its group or others
+     * @throws IOException if there is no such directory and none can be made (no
+     *         {@code XDG_RUNTIME_DIR} and no {@code /dev/shm})
+     */
+    public static Path defaultQueueDirectory() throws IOException {
+        return QueueFileSafety.defaultQueueDirectory(System.getenv(), System.getProperty("user.name"),
+                Path.of("/dev/shm"));
+    }
+
+    private static Set<MappedOption> optionSet(MappedOption... options) {
+        Set<MappedOption> set = EnumSet.noneOf(MappedOption.class);
+        for (MappedOption option : Objects.requireNonNull(options, "options")) {
+            set.add(Objects.requireNonNull(option, "option"));
+        }
+        return set;
     }
 
     /**
@@ -305,7 +406,7 @@ public final class BBQueue {
         }
         if (file != null) {
             file.claim(false, wanted == Mode.RAW ? QueueFile.MODE_RAW : QueueFile.MODE_FRAMED);
-            ring.syncConsumer();
+            ring.takeOverConsumer();
         }
         consumerTaken = true;
         mode = wanted;

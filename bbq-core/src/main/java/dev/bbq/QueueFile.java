@@ -9,15 +9,15 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.Set;
 
 /**
  * A queue file: the control block and the data ring of one queue in one memory-mapped file, so
@@ -42,6 +42,12 @@ import java.util.concurrent.locks.LockSupport;
  *   byte 128   +--------------------------------------------------------------+
  *              | the control block's words (see ControlBlock)                 |
  *   byte 640   +--------------------------------------------------------------+
+ *              | the producer's counters (long): bytes and frames committed,  |
+ *              | grants refused, frames and bytes dropped, wait ns, high water |
+ *   byte 768   +--------------------------------------------------------------+
+ *              | the consumer's counters: bytes and frames released, wait ns, |
+ *              | high water                                                   |
+ *   byte 896   +--------------------------------------------------------------+
  *              | zero up to DATA_OFFSET (page-aligned data); bytes 4094 and   |
  *              | 4095 are the producer's and the consumer's lock ranges       |
  *   byte 4096  +--------------------------------------------------------------+
@@ -84,6 +90,18 @@ final class QueueFile {
     static final int OFF_PRODUCER_ATTACHES = 48;
     static final int OFF_CONSUMER_ATTACHES = 56;
     static final int OFF_FRAMES_CUT = 64;
+    // Each side's counters, in a line of that side's own after the control block (long words).
+    static final int OFF_P_BYTES_COMMITTED = 640;
+    static final int OFF_P_FRAMES_COMMITTED = 648;
+    static final int OFF_P_GRANTS_REFUSED = 656;
+    static final int OFF_P_FRAMES_DROPPED = 664;
+    static final int OFF_P_BYTES_DROPPED = 672;
+    static final int OFF_P_WAIT_NANOS = 680;
+    static final int OFF_P_HIGH_WATER = 688;
+    static final int OFF_C_BYTES_RELEASED = 768;
+    static final int OFF_C_FRAMES_RELEASED = 776;
+    static final int OFF_C_WAIT_NANOS = 784;
+    static final int OFF_C_HIGH_WATER = 792;
     /** The byte whose lock is the producer half; the consumer's is the next one. */
     static final long LOCK_PRODUCER = DATA_OFFSET - 2;
     static final long LOCK_CONSUMER = DATA_OFFSET - 1;
@@ -133,13 +151,18 @@ final class QueueFile {
         return ring.slice();
     }
 
-    /** Creates a new queue file, readable and writable by its owner only. */
-    static QueueFile create(Path path, int capacity) throws IOException {
+    /**
+     * Creates a new queue file, readable and writable by its owner only (and its group with
+     * {@link MappedOption#SHARED_WITH_GROUP}), with every page reserved; removes it again if
+     * anything fails after it was created.
+     */
+    static QueueFile create(Path path, int capacity, Set<MappedOption> options) throws IOException {
         long size = (long) DATA_OFFSET + capacity;
+        QueueFileSafety.checkSpace(path, size);
         FileChannel channel;
         try {
-            channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), ownerOnly(path));
+            channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), QueueFileSafety.creationMode(path, options));
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(path.toString(), null, "a file is already there; createMapped "
                     + "makes a new queue file (use openMapped to attach to an existing one)");
@@ -147,7 +170,8 @@ final class QueueFile {
         SharedChannel shared = null;
         try {
             shared = SharedChannel.register(path, channel);
-            channel.write(ByteBuffer.allocate(1), size - 1); // sets the length; the file reads as zeros
+            QueueFileSafety.applyCreationMode(path, options);
+            QueueFileSafety.reserve(path, channel, size); // every page written: no SIGBUS later on a full tmpfs
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             map.order(ByteOrder.nativeOrder());
             LONG.set(map, OFF_MAGIC, MAGIC);
@@ -157,15 +181,15 @@ final class QueueFile {
             INT.set(map, OFF_MODE, MODE_UNSET);
             INT.set(map, OFF_DATA_OFFSET, DATA_OFFSET);
             return new QueueFile(path, map, capacity, shared);
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (Throwable t) {
             // A half-made file would block the path (not ready, yet there): remove what this call made.
             if (shared != null) {
                 SharedChannel.discard(path, shared);
             } else {
                 channel.close();
             }
-            Files.deleteIfExists(path);
-            throw e;
+            QueueFileSafety.removeAfterFailure(path, t);
+            throw t;
         }
     }
 
@@ -175,19 +199,14 @@ final class QueueFile {
         map.force();
     }
 
-    private static FileAttribute<?>[] ownerOnly(Path path) {
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        }
-        return new FileAttribute<?>[0];
-    }
-
     /**
-     * Opens an existing queue file, validating every header field; writes nothing. The channel is
-     * this JVM's one channel to the file: opening a file twice in one JVM shares it, and it is never
-     * closed, because closing any descriptor of the file would drop this process's locks on it.
+     * Opens an existing queue file, after checking that this user may trust it, validating every
+     * header field; writes nothing. The channel is this JVM's one channel to the file: opening a
+     * file twice in one JVM shares it, and it is never closed, because closing any descriptor of the
+     * file would drop this process's locks on it.
      */
-    static QueueFile open(Path path) throws IOException {
+    static QueueFile open(Path path, Set<MappedOption> options) throws IOException {
+        QueueFileSafety.checkTrusted(path, options);
         SharedChannel shared = SharedChannel.open(path);
         FileChannel channel = shared.channel;
         long size = channel.size();
@@ -393,6 +412,94 @@ final class QueueFile {
     /** The recorded process id of the producer (or consumer) that took the half last, 0 if none yet. */
     long pid(boolean producer) {
         return (long) LONG.getAcquire(map, producer ? OFF_PRODUCER_PID : OFF_CONSUMER_PID);
+    }
+
+    /** A side's counter in the file: opaque, its side's thread is the only writer. */
+    void setCounter(int offset, long value) {
+        LONG.setOpaque(map, offset, value);
+    }
+
+    /** A counter as any process may read it. */
+    long counter(int offset) {
+        return (long) LONG.getOpaque(map, offset);
+    }
+
+    /**
+     * The queue's statistics from the file: both sides, summed over every process that held them.
+     * Committed and released are read as a pair that belongs together, as {@code Ring.stats} does.
+     */
+    QueueStats stats() {
+        return stats(map, capacity);
+    }
+
+    /** {@link #stats()} of a file's first page, mapped by this process or by an inspector. */
+    static QueueStats stats(ByteBuffer page, int capacity) {
+        long committed;
+        long released;
+        int tries = 0;
+        do {
+            committed = (long) LONG.getAcquire(page, OFF_P_BYTES_COMMITTED);
+            released = (long) LONG.getAcquire(page, OFF_C_BYTES_RELEASED);
+        } while (committed != (long) LONG.getAcquire(page, OFF_P_BYTES_COMMITTED) && ++tries < 64);
+        long inUse = Math.max(0, Math.min(capacity, committed - released));
+        released = committed - inUse;
+        long framesReleased = (long) LONG.getOpaque(page, OFF_C_FRAMES_RELEASED);
+        long framesCommitted = Math.max(framesReleased, (long) LONG.getOpaque(page, OFF_P_FRAMES_COMMITTED));
+        long high = Math.max((long) LONG.getOpaque(page, OFF_P_HIGH_WATER), (long) LONG.getOpaque(page, OFF_C_HIGH_WATER));
+        return new QueueStats(capacity, committed, framesCommitted, released, framesReleased, inUse,
+                Math.max(high, inUse), (long) LONG.getOpaque(page, OFF_P_GRANTS_REFUSED),
+                (long) LONG.getOpaque(page, OFF_P_FRAMES_DROPPED), (long) LONG.getOpaque(page, OFF_P_BYTES_DROPPED),
+                (long) LONG.getOpaque(page, OFF_P_WAIT_NANOS), (long) LONG.getOpaque(page, OFF_C_WAIT_NANOS));
+    }
+
+    /**
+     * Reads a queue file's first page for {@link QueueFileStatus} without taking a half: through
+     * this JVM's channel if it has one (closing another descriptor would drop its locks), else
+     * through a read-only channel of its own. Whether a half is held is asked with a shared lock
+     * attempt, which fails while the holder's exclusive lock stands and is given back at once.
+     */
+    static QueueFileStatus inspect(Path path) throws IOException {
+        SharedChannel shared = SharedChannel.existing(path);
+        FileChannel channel = shared != null ? shared.channel : FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            long size = channel.size();
+            if (size < DATA_OFFSET) {
+                throw new CorruptQueueFileException(path, "it is " + size + " bytes long, shorter than a queue file's "
+                        + DATA_OFFSET + "-byte header");
+            }
+            MappedByteBuffer page = channel.map(FileChannel.MapMode.READ_ONLY, 0, DATA_OFFSET);
+            page.order(ByteOrder.nativeOrder());
+            ByteBuffer header = page.duplicate().order(ByteOrder.nativeOrder());
+            header.limit(ControlBlock.LENGTH);
+            int capacity = validate(header.slice().order(ByteOrder.nativeOrder()), size, path.toString());
+            return new QueueFileStatus(path, page, capacity, heldBySomeone(channel, LOCK_PRODUCER),
+                    heldBySomeone(channel, LOCK_CONSUMER));
+        } finally {
+            if (shared == null) {
+                channel.close();
+            }
+        }
+    }
+
+    private static boolean heldBySomeone(FileChannel channel, long position) throws IOException {
+        try {
+            FileLock probe = channel.tryLock(position, 1, true);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held in this JVM
+        }
+    }
+
+    static int intAt(ByteBuffer page, int offset) {
+        return (int) INT.getAcquire(page, offset);
+    }
+
+    static long longAt(ByteBuffer page, int offset) {
+        return (long) LONG.getAcquire(page, offset);
     }
 
     /** Counts a commit cut by a death and turned into a skip record (R12); the producer's lock holder only. */

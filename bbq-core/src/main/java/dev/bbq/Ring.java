@@ -203,6 +203,7 @@ final class Ring extends RingPad2 {
      */
     void takeOverProducer(boolean framed) {
         syncProducer();
+        loadProducerCounters();
         int w = pWrite;
         int r = pReadCache;
         int l = pLast;
@@ -262,6 +263,7 @@ final class Ring extends RingPad2 {
         long inUse = w >= r ? w - r : pLast - r + w;
         if (inUse > pHighWater) {
             P_HIGH_WATER.setOpaque(this, inUse);
+            mirror(QueueFile.OFF_P_HIGH_WATER, inUse);
         }
         return r;
     }
@@ -369,6 +371,9 @@ final class Ring extends RingPad2 {
         if (frames != 0) {
             P_FRAMES_COMMITTED.setOpaque(this, pFramesCommitted + frames);
         }
+        if (file != null) {
+            mirrorCommitted();
+        }
         control.setRelease(WRITE, nw); // R2: publishes the bytes (and R3: the watermark)
         if (start != w) {
             markWrap(w); // R11
@@ -443,6 +448,7 @@ final class Ring extends RingPad2 {
             long inUse = w >= r ? w - r : l - r + w;
             if (inUse > cHighWater) {
                 C_HIGH_WATER.setOpaque(this, inUse);
+                mirror(QueueFile.OFF_C_HIGH_WATER, inUse);
             }
         }
         if (w < pos && pos == l) {
@@ -556,6 +562,9 @@ final class Ring extends RingPad2 {
         if (frames != 0) {
             C_FRAMES_RELEASED.setOpaque(this, cFramesReleased + frames);
         }
+        if (file != null) {
+            mirrorReleased();
+        }
         publishRead(newRead); // R4: our reads of the released bytes come first
     }
 
@@ -660,6 +669,7 @@ final class Ring extends RingPad2 {
      */
     void refused() {
         P_GRANTS_REFUSED.setOpaque(this, pGrantsRefused + 1);
+        mirror(QueueFile.OFF_P_GRANTS_REFUSED, pGrantsRefused);
         checkFile();
     }
 
@@ -673,14 +683,58 @@ final class Ring extends RingPad2 {
     void countDroppedFrame(int bytes) {
         P_FRAMES_DROPPED.setOpaque(this, pFramesDropped + 1);
         P_BYTES_DROPPED.setOpaque(this, pBytesDropped + bytes);
+        mirror(QueueFile.OFF_P_FRAMES_DROPPED, pFramesDropped);
+        mirror(QueueFile.OFF_P_BYTES_DROPPED, pBytesDropped);
     }
 
     void countProducerWait(long nanos) {
         P_WAIT_NANOS.setOpaque(this, pWaitNanos + nanos);
+        mirror(QueueFile.OFF_P_WAIT_NANOS, pWaitNanos);
     }
 
     void countConsumerWait(long nanos) {
         C_WAIT_NANOS.setOpaque(this, cWaitNanos + nanos);
+        mirror(QueueFile.OFF_C_WAIT_NANOS, cWaitNanos);
+    }
+
+    // A queue file keeps each side's counters in the file too, in a line of that side's own, so
+    // that any process can read them (the inspector) and a successor continues them. Opaque stores
+    // of values the side's thread alone computes: single writer, no read-modify-write.
+
+    private void mirror(int offset, long value) {
+        if (file != null) {
+            file.setCounter(offset, value);
+        }
+    }
+
+    private void mirrorCommitted() {
+        file.setCounter(QueueFile.OFF_P_BYTES_COMMITTED, pBytesCommitted);
+        file.setCounter(QueueFile.OFF_P_FRAMES_COMMITTED, pFramesCommitted);
+    }
+
+    private void mirrorReleased() {
+        file.setCounter(QueueFile.OFF_C_BYTES_RELEASED, cBytesReleased);
+        file.setCounter(QueueFile.OFF_C_FRAMES_RELEASED, cFramesReleased);
+    }
+
+    /** A producer process taking a queue file's half over continues its predecessors' counts. */
+    private void loadProducerCounters() {
+        P_BYTES_COMMITTED.setOpaque(this, file.counter(QueueFile.OFF_P_BYTES_COMMITTED));
+        P_FRAMES_COMMITTED.setOpaque(this, file.counter(QueueFile.OFF_P_FRAMES_COMMITTED));
+        P_GRANTS_REFUSED.setOpaque(this, file.counter(QueueFile.OFF_P_GRANTS_REFUSED));
+        P_FRAMES_DROPPED.setOpaque(this, file.counter(QueueFile.OFF_P_FRAMES_DROPPED));
+        P_BYTES_DROPPED.setOpaque(this, file.counter(QueueFile.OFF_P_BYTES_DROPPED));
+        P_WAIT_NANOS.setOpaque(this, file.counter(QueueFile.OFF_P_WAIT_NANOS));
+        P_HIGH_WATER.setOpaque(this, file.counter(QueueFile.OFF_P_HIGH_WATER));
+    }
+
+    /** As {@link #loadProducerCounters()}, for a consumer process taking the half over. */
+    void takeOverConsumer() {
+        syncConsumer();
+        C_BYTES_RELEASED.setOpaque(this, file.counter(QueueFile.OFF_C_BYTES_RELEASED));
+        C_FRAMES_RELEASED.setOpaque(this, file.counter(QueueFile.OFF_C_FRAMES_RELEASED));
+        C_WAIT_NANOS.setOpaque(this, file.counter(QueueFile.OFF_C_WAIT_NANOS));
+        C_HIGH_WATER.setOpaque(this, file.counter(QueueFile.OFF_C_HIGH_WATER));
     }
 
     /**
@@ -691,6 +745,9 @@ final class Ring extends RingPad2 {
      * level between 0 and the capacity. At rest every figure is exact.
      */
     QueueStats stats() {
+        if (file != null) {
+            return file.stats(); // both sides, every process that held them
+        }
         long committed;
         long released;
         int tries = 0;

@@ -49,12 +49,22 @@ final class SharedChannel {
         synchronized (OPEN) {
             SharedChannel shared = key == null ? null : OPEN.get(key);
             if (shared == null || !shared.channel.isOpen()) {
-                shared = new SharedChannel(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                shared = new SharedChannel(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS));
                 if (key != null) {
                     OPEN.put(key, shared);
                 }
             }
             return shared;
+        }
+    }
+
+    /** This JVM's channel to the file at {@code path}, or null if it has none (nothing is opened). */
+    static SharedChannel existing(Path path) throws IOException {
+        Object key = key(path);
+        synchronized (OPEN) {
+            SharedChannel shared = key == null ? null : OPEN.get(key);
+            return shared != null && shared.channel.isOpen() ? shared : null;
         }
     }
 

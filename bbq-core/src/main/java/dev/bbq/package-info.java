@@ -28,7 +28,11 @@
  *   <li>Streams: {@link dev.bbq.Producer#asOutputStream()} and
  *       {@link dev.bbq.Consumer#asInputStream()} put a raw queue behind {@code java.io}.</li>
  *   <li>{@link dev.bbq.QueueClosedException}: the other side, or this one, has closed.
- *       {@link dev.bbq.CorruptQueueFileException}: a queue file failed validation.</li>
+ *       {@link dev.bbq.CorruptQueueFileException}: a queue file failed validation.
+ *       {@link dev.bbq.UntrustedQueueFileException}: a path is not a queue file this user can trust
+ *       (a link, another user's, writable by others).</li>
+ *   <li>{@link dev.bbq.MappedOption}: how a queue file is shared ({@code SHARED_WITH_GROUP});
+ *       {@link dev.bbq.BBQueue#defaultQueueDirectory()} is this user's private place for one.</li>
  * </ul>
  *
  * <h2>Inside the package</h2>
@@ -52,7 +56,10 @@
  *       {@code BusySpinWait}, {@code YieldingWait}, {@code BackoffWait} and {@code BlockingWait} are
  *       the strategies.</li>
  *   <li>{@code QueueFile} is the queue file: its header, validation, the claim of each half by a
- *       process, and the liveness check of the other process.</li>
+ *       process, and the liveness check of the other process. {@code QueueFileSafety} is what makes
+ *       a queue file safe to map apart from its contents: the space reserved at creation (no holes,
+ *       so no SIGBUS on a full file system), the owner and mode checks before opening, and the
+ *       default directory.</li>
  *   <li>{@code BufferAccess} holds the three {@code ByteBuffer} calls whose form depends on the JDK
  *       (slices and absolute bulk copies, JDK 13 and 16), chosen once by the JDK's version.</li>
  *   <li>{@code QueueInputStream} and {@code QueueOutputStream} are the streams; {@code Chaos} widens

@@ -98,6 +98,45 @@ class MappedQueueTest {
     }
 
     @Test
+    void theCountersLiveInTheFileAndContinueAcrossRestarts() throws IOException {
+        Path file = dir.resolve("q");
+        BBQueue first = BBQueue.createMapped(file, 1024);
+        FrameProducer producer = first.frameProducer();
+        BBQueue reader = BBQueue.openMapped(file);
+        FrameConsumer consumer = reader.frameConsumer();
+        for (int i = 0; i < 10; i++) {
+            assertTrue(producer.tryWrite(new byte[9], 0, 9));
+        }
+        for (int i = 0; i < 4; i++) {
+            consumer.tryRead().release();
+        }
+        QueueFileStatus status = QueueFileStatus.read(file);
+        assertEquals("framed", status.mode());
+        assertTrue(status.isProducerHeld() && status.isConsumerHeld());
+        assertEquals(ProcessHandle.current().pid(), status.producerPid());
+        assertEquals(1, status.producerAttaches());
+        assertEquals(10, status.stats().framesCommitted());
+        assertEquals(4, status.stats().framesReleased());
+        assertEquals(60, status.bytesInUse());
+        assertEquals(60, status.stats().bytesInUse());
+        assertEquals(status.stats().framesCommitted(), reader.stats().framesCommitted(),
+                "a consumer process sees the producer's counts too");
+
+        first.ring().file.release(true); // the producer's process dies
+        QueueFileStatus afterDeath = QueueFileStatus.read(file);
+        assertFalse(afterDeath.isProducerHeld());
+        assertTrue(reader.isProducerGone());
+
+        FrameProducer successor = BBQueue.openMapped(file).frameProducer();
+        assertTrue(successor.tryWrite(new byte[9], 0, 9));
+        QueueFileStatus afterRestart = QueueFileStatus.read(file);
+        assertEquals(2, afterRestart.producerAttaches());
+        assertEquals(11, afterRestart.stats().framesCommitted(), "the successor continues the count");
+        assertFalse(reader.isProducerGone());
+        System.out.println(afterRestart);
+    }
+
+    @Test
     void aQueueFilesConsumerClosingDetachesItAndTheProducerGoesOn() throws IOException {
         Path file = dir.resolve("q");
         BBQueue queue = BBQueue.createMapped(file, 64);

@@ -3,6 +3,7 @@ package dev.bbq.examples;
 import dev.bbq.BBQueue;
 import dev.bbq.CorruptQueueFileException;
 import dev.bbq.FrameConsumer;
+import dev.bbq.UntrustedQueueFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -27,13 +28,15 @@ import picocli.CommandLine.Spec;
  * the producer's end marker and end of stream; then it removes the file.
  */
 @Command(name = "ipc-consumer", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Attaches to the queue file made by 'ipc-producer FILE' in another JVM, reads and checks every "
-                + "frame, and reports whether any was lost, duplicated or corrupted. Removes the file at the end.", ""})
+        description = {"Attaches to the queue file made by 'ipc-producer [FILE]' in another JVM of the same user, reads "
+                + "and checks every frame, and reports whether any was lost, duplicated or corrupted. Removes the file "
+                + "at the end.", ""})
 public final class IpcConsumer implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The queue file, e.g. /dev/shm/bbq-demo.q.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The queue file (default: bbq-demo.q in "
+            + "BBQueue.defaultQueueDirectory(): $XDG_RUNTIME_DIR, else /dev/shm/bbq-<user>).")
     Path file;
 
     @Option(names = "--wait", defaultValue = "60s", converter = Cli.DurationConverter.class, paramLabel = "TIME",
@@ -55,6 +58,9 @@ public final class IpcConsumer implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (file == null) {
+            file = defaultFile();
+        }
         BBQueue queue = attach(out);
         long start = 0;
         try (FrameConsumer consumer = queue.frameConsumer()) {
@@ -121,6 +127,16 @@ public final class IpcConsumer implements Callable<Integer> {
         latency.recordValue(Math.max(0, now - f.getLong(p + 8)));
     }
 
+    /** The file both commands use when none is given: bbq-demo.q in this user's private queue directory. */
+    static Path defaultFile() {
+        try {
+            return BBQueue.defaultQueueDirectory().resolve("bbq-demo.q");
+        } catch (IOException e) {
+            throw new Cli.Failure("no queue directory of this user's: " + Cli.oneLineMessage(e) + "; pass FILE",
+                    Cli.FAILED);
+        }
+    }
+
     /** Waits for the producer's file and attaches to it. */
     private BBQueue attach(PrintWriter out) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + wait.toNanos();
@@ -130,6 +146,8 @@ public final class IpcConsumer implements Callable<Integer> {
                 BBQueue queue = BBQueue.openMapped(file);
                 out.println("ipc-consumer: attached to " + file + " (" + Cli.bytes(queue.capacity()) + " ring)");
                 return queue;
+            } catch (UntrustedQueueFileException e) {
+                throw new Cli.Failure(Cli.oneLineMessage(e), Cli.FAILED);
             } catch (NoSuchFileException | CorruptQueueFileException e) {
                 // not there yet, or being created: a fresh file is marked ready last
                 if (System.nanoTime() - deadline > 0) {

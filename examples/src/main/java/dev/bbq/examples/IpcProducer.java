@@ -26,14 +26,15 @@ import picocli.CommandLine.Spec;
  * them. Closing the producer at the end is seen by the other process as the end of the stream.
  */
 @Command(name = "ipc-producer", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Creates a queue in a memory-mapped file (put it under /dev/shm) and writes numbered, "
-                + "checksummed frames into it, for 'ipc-consumer FILE' in another JVM to read. Start either first.",
-                ""})
+        description = {"Creates a queue in a memory-mapped file (by default bbq-demo.q in this user's private queue "
+                + "directory, BBQueue.defaultQueueDirectory()) and writes numbered, checksummed frames into it, for "
+                + "'ipc-consumer [FILE]' in another JVM of the same user to read. Start either first.", ""})
 public final class IpcProducer implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The queue file to create, e.g. /dev/shm/bbq-demo.q.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The queue file to create (default: "
+            + "bbq-demo.q in BBQueue.defaultQueueDirectory(): $XDG_RUNTIME_DIR, else /dev/shm/bbq-<user>).")
     Path file;
 
     @Option(names = "--frames", defaultValue = "1000000", paramLabel = "N",
@@ -68,6 +69,9 @@ public final class IpcProducer implements Callable<Integer> {
         }
         if (!(rate >= 0)) {
             throw Cli.badValue(spec, "--rate must not be negative");
+        }
+        if (file == null) {
+            file = IpcConsumer.defaultFile();
         }
         if (replace) {
             Files.deleteIfExists(file);

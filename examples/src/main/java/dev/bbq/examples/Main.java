@@ -53,6 +53,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("spi-capture", new SpiCapture());
         cl.addSubcommand("ipc-producer", new IpcProducer());
         cl.addSubcommand("ipc-consumer", new IpcConsumer());
+        cl.addSubcommand("inspect", new Inspect());
         cl.addSubcommand("serial-pump", new SerialPumpCommand());
         cl.addSubcommand("spi-pump", new SpiPumpCommand());
         cl.addSubcommand("i2c-pump", new I2cPumpCommand());

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bbq.BBQueue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -65,5 +67,17 @@ class IpcTest {
         assertEquals(Cli.FAILED, run.status, run.toString());
         assertEquals("ipc-consumer: no queue file " + file + " after 0.2 s: start 'ipc-producer " + file + "'",
                 run.err.trim());
+    }
+
+    @Test
+    void aConsumerRefusesAFileOthersMayWrite() throws IOException {
+        Path file = dir.resolve("planted.q");
+        BBQueue.createMapped(file, 4096);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Run run = Run.of("ipc-consumer", file.toString(), "--wait", "200ms", "--keep-file");
+        assertEquals(Cli.FAILED, run.status, run.toString());
+        assertTrue(run.err.startsWith("ipc-consumer: refusing " + file + ": users other than its owner and group may "
+                + "write it"), run.err);
+        assertTrue(Files.exists(file), "a refused file is not removed");
     }
 }

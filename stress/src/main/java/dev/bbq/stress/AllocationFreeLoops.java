@@ -24,6 +24,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Zero allocation on the hot paths: each loop below runs 10^8 cycles of a steady-state call sequence
@@ -119,6 +120,8 @@ final class AllocationFreeLoops {
                 "framed-view-free, plus a FrameConsumer.tryRead on the empty ring (null) in every cycle", 25, 40, FRAME_BULK),
         FRAMED_POLLING_COPY_DRAIN("framed-polling-copy-drain",
                 "framed-copy-drain, plus an empty drain and a refused tryWrite in every cycle"),
+        MAPPED_WAITING("mapped-waiting", "framed-polling-copy-drain on a queue file, plus every 256th cycle a timed"
+                + " drain of the empty ring and a timed write that finds no room (both wait and time out)"),
         RAW_REUSABLE("raw-reusable", "Producer.tryGrantExact and Consumer.tryRead into reusable grants, put/get,"
                 + " plus a refused grant and a read of the empty ring (false) in every cycle"),
         FRAMED_REUSABLE("framed-reusable", "FrameProducer.tryGrant and FrameConsumer.tryRead into reusable grants,"
@@ -375,6 +378,8 @@ final class AllocationFreeLoops {
                 return new FramedTryWithResources(BBQueue.allocate(4093));
             case FRAMED_POLLING_COPY_DRAIN:
                 return new FramedPollingCopyDrain(BBQueue.allocate(4093));
+            case MAPPED_WAITING:
+                return new MappedWaiting(mappedQueue(4093));
             case RAW_REUSABLE:
                 return new RawReusable(BBQueue.allocate(4093));
             case FRAMED_REUSABLE:
@@ -820,6 +825,71 @@ final class AllocationFreeLoops {
         }
     }
 
+    /** A queue file in a new temporary folder, removed when the JVM exits. */
+    private static BBQueue mappedQueue(int capacity) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bbq-alloc");
+            java.nio.file.Path file = dir.resolve("queue");
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return BBQueue.createMapped(file, capacity);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The waiting paths of a queue file: they used to ask the OS about the other process
+     * ({@code ProcessHandle.info()}, which allocates); now they check only the file's size.
+     */
+    private static final class MappedWaiting implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final PairSum handler = new PairSum();
+        private final byte[] frame = new byte[31];
+        private final ByteBuffer frameView = ByteBuffer.wrap(frame);
+        private final byte[] tooBig;
+
+        MappedWaiting(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+            tooBig = new byte[producer.maxFrameLength()];
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            try {
+                for (int i = 0; i < n; i++) {
+                    if ((i & 255) == 0 && consumer.drain(handler, 16, 1, TimeUnit.MICROSECONDS) != 0) {
+                        throw new AssertionError("the ring is empty");
+                    }
+                    FramedPollingCopyDrain.pollingCopyDrainRound(producer, consumer, handler, frame, frameView, tooBig,
+                            i, i + 1);
+                    if ((i & 255) == 0) {
+                        if (!producer.tryWrite(frame, 0, 16)) {
+                            throw new AssertionError("an empty ring has room");
+                        }
+                        if (producer.write(tooBig, 0, tooBig.length, 1, TimeUnit.MICROSECONDS)) {
+                            throw new AssertionError("a ring holding a frame has no room for the largest frame");
+                        }
+                        if (consumer.drain(discarded -> { }, 16) != 1) {
+                            throw new AssertionError("one frame to discard");
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+    }
+
     private static final class FramedPollingCopyDrain implements Cycle {
         private final FrameProducer producer;
         private final FrameConsumer consumer;
@@ -837,7 +907,7 @@ final class AllocationFreeLoops {
         @Override
         public long round(int n) {
             handler.sum = 0;
-            pollingCopyDrainRound(producer, consumer, handler, frame, frameView, tooBig, n);
+            pollingCopyDrainRound(producer, consumer, handler, frame, frameView, tooBig, 0, n);
             return handler.sum;
         }
 
@@ -846,9 +916,9 @@ final class AllocationFreeLoops {
             return pairs(n);
         }
 
-        private static void pollingCopyDrainRound(FrameProducer producer, FrameConsumer consumer, PairSum handler,
-                                                  byte[] frame, ByteBuffer frameView, byte[] tooBig, int n) {
-            for (int i = 0; i < n; i++) {
+        static void pollingCopyDrainRound(FrameProducer producer, FrameConsumer consumer, PairSum handler,
+                                          byte[] frame, ByteBuffer frameView, byte[] tooBig, int from, int to) {
+            for (int i = from; i < to; i++) {
                 if (consumer.drain(handler, 16) != 0) {
                     throw new AssertionError("the ring is empty");
                 }
