@@ -7,17 +7,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -230,6 +228,7 @@ class QueueFileRestartSoakTest {
             }
         }
 
+        QueueFileStatus status = QueueFileStatus.read(queueFile);
         SoakLedger.Verdict verdict = SoakLedger.verify(producerLedger, consumerLedger, producer.run,
                 consumer.kills + consumer.closes, FINAL_FRAMES);
         long total = (System.nanoTime() - began) / 1_000_000;
@@ -242,15 +241,19 @@ class QueueFileRestartSoakTest {
                 + SoakLedger.get(consumerLedger, SoakLedger.GONE_SEEN) + " saw the producer gone); " + verdict
                 + "; max consumer resume " + consumer.maxResume + " ms, max producer resume " + producer.maxResume
                 + " ms (start to first progress), longest consumer stall with frames waiting " + consumer.maxStall
-                + " ms, longest time without a commit " + producer.maxStall + " ms; queue file header: "
-                + header(QueueFile.OFF_FRAMES_CUT) + " frames cut by a death and skipped, "
-                + header(QueueFile.OFF_PRODUCER_ATTACHES) + " producer and " + header(QueueFile.OFF_CONSUMER_ATTACHES)
-                + " consumer attaches; soak " + soakMillis + " ms, total " + total + " ms");
+                + " ms, longest time without a commit " + producer.maxStall + " ms; queue file status: "
+                + status.framesCut() + " frames cut by a death and skipped, " + status.producerAttaches()
+                + " producer and " + status.consumerAttaches() + " consumer attaches, "
+                + (raw ? status.stats().bytesCommitted() + " bytes committed and " + status.stats().bytesReleased()
+                : status.stats().framesCommitted() + " frames committed and " + status.stats().framesReleased())
+                + " released by its counters; soak " + soakMillis + " ms, total " + total + " ms");
         if (!verdict.problems.isEmpty()) {
             fail("the ledgers show:\n  " + String.join("\n  ", verdict.problems) + diagnostics());
         }
         assertTrue(verdict.duplicates <= consumer.kills + consumer.closes);
-        assertTrue(header(QueueFile.OFF_FRAMES_CUT) <= producer.kills, "a death cuts at most one commit");
+        assertTrue(status.framesCut() <= producer.kills, "a death cuts at most one commit");
+        assertFalse(status.isProducerHeld() || status.isConsumerHeld(), "every process has ended: " + status);
+        assertTrue(status.isProducerClosed(), "the last producer closed: " + status);
         assertTrue(producer.kills >= kills && consumer.kills >= kills);
     }
 
@@ -308,17 +311,6 @@ class QueueFileRestartSoakTest {
                             + " committed frames waited" + diagnostics());
                 }
             }
-        }
-    }
-
-    /** A counter in the queue file's header (native order), read through the file. */
-    private long header(int offset) throws IOException {
-        try (FileChannel channel = FileChannel.open(queueFile, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-            while (b.hasRemaining() && channel.read(b, offset + b.position()) > 0) {
-                // read the eight bytes
-            }
-            return b.getLong(0);
         }
     }
 
