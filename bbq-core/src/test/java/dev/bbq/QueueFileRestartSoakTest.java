@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * only duplicates are frames read and not released when a consumer died; and no restart wedged
  * anything: while frames were committed and not yet consumed, the consumer never went longer than
  * {@code WEDGE_MILLIS} without progress, and no producer commit came for that long either (both
- * measured across restarts: a wedge outlasts any one process).
+ * summed across restarts, since a wedge outlasts any one process, over the time the processes had
+ * attached).
  *
  * <p>Sized by system properties: {@code bbq.soak.kills} (SIGKILLs per side, default 50; the raw-queue
  * variant's is {@code bbq.soak.rawKills}, default 20, 0 to skip it),
@@ -66,16 +67,22 @@ class QueueFileRestartSoakTest {
         int starts;
         /** Producer: the current run. */
         int run;
-        /**
-         * Progress seen, over all this side's processes: commits of all producer runs, or the
-         * consumer's deliveries; and when it last moved. A stall is measured across restarts, so
-         * that a wedge shows even though each process lives about a second.
-         */
+        /** Progress over all this side's processes: commits of all producer runs, or deliveries. */
         long progress;
-        long progressAt = millis();
+        /**
+         * How long this side has gone without progress while it should have made some: summed over
+         * restarts, so that a wedge shows although each process lives about a second, but counting
+         * only time in which the processes concerned had attached, so that slow JVM start-ups (a
+         * loaded machine, a Raspberry Pi) are not taken for a wedge. For the consumer: while one is
+         * attached and committed frames wait. For the producer: while a producer and a consumer
+         * are attached.
+         */
+        long stall;
+        long maxStall;
+        /** Consumer: the ledger's count of attached consumer processes when this one started. */
+        long attachedBefore;
         boolean resumed;
         long maxResume;
-        long maxStall;
 
         Side(String name) {
             this.name = name;
@@ -126,17 +133,24 @@ class QueueFileRestartSoakTest {
             closes++;
         }
 
-        /** Notes progress; returns how long this side has gone without it. */
-        long observe(long value, long now) {
+        /**
+         * Notes progress, or {@code millis} more of stall if this side was {@code due} to make some.
+         *
+         * @return false if it has now stalled longer than {@code WEDGE_MILLIS}
+         */
+        boolean observe(long value, long now, boolean due, long millis) {
             if (value != progress) {
                 progress = value;
-                progressAt = now;
+                stall = 0;
                 if (!resumed) {
                     resumed = true;
                     maxResume = Math.max(maxResume, now - startedAt);
                 }
+            } else if (due) {
+                stall += millis;
+                maxStall = Math.max(maxStall, stall);
             }
-            return now - progressAt;
+            return stall <= WEDGE_MILLIS;
         }
     }
 
@@ -240,8 +254,9 @@ class QueueFileRestartSoakTest {
                 + SoakLedger.get(consumerLedger, SoakLedger.STARTS) + " attached; "
                 + SoakLedger.get(consumerLedger, SoakLedger.GONE_SEEN) + " saw the producer gone); " + verdict
                 + "; max consumer resume " + consumer.maxResume + " ms, max producer resume " + producer.maxResume
-                + " ms (start to first progress), longest consumer stall with frames waiting " + consumer.maxStall
-                + " ms, longest time without a commit " + producer.maxStall + " ms; queue file status: "
+                + " ms (start to first progress), longest consumer stall (attached, frames waiting) "
+                + consumer.maxStall + " ms, longest producer stall (both attached, no commit) " + producer.maxStall
+                + " ms; queue file status: "
                 + status.framesCut() + " frames cut by a death and skipped, " + status.producerAttaches()
                 + " producer and " + status.consumerAttaches() + " consumer attaches, "
                 + (raw ? status.stats().bytesCommitted() + " bytes committed and " + status.stats().bytesReleased()
@@ -275,6 +290,7 @@ class QueueFileRestartSoakTest {
     }
 
     private void startConsumer(boolean toEnd, long now) throws IOException {
+        consumer.attachedBefore = SoakLedger.get(consumerLedger, SoakLedger.STARTS);
         consumer.start(List.of("consume", queueFile.toString(), consumerLedgerFile.toString(), toEnd ? "1" : "0",
                 raw ? "raw" : "framed"), now);
     }
@@ -291,26 +307,27 @@ class QueueFileRestartSoakTest {
         watchWedges(now);
     }
 
+    private long lastWatch = millis();
+
     private void watchWedges(long now) throws IOException {
-        if (producer.process.isAlive()) {
-            long stall = producer.observe(committed(), now);
-            producer.maxStall = Math.max(producer.maxStall, stall);
-            if (stall > WEDGE_MILLIS) {
-                fail("no producer committed anything for " + stall + " ms (now run " + producer.run + ")"
-                        + diagnostics());
-            }
+        long millis = now - lastWatch;
+        lastWatch = now;
+        boolean producerAttached = producer.process.isAlive()
+                && SoakLedger.get(producerLedger, SoakLedger.ATTACHED_RUN) == producer.run;
+        boolean consumerAttached = consumer.process.isAlive()
+                && SoakLedger.get(consumerLedger, SoakLedger.STARTS) > consumer.attachedBefore;
+        if (!producer.observe(committed(), now, producerAttached && consumerAttached, millis)) {
+            fail("no producer committed anything for " + producer.stall + " ms with both sides attached (now run "
+                    + producer.run + ")" + diagnostics());
         }
-        if (consumer.process.isAlive()) {
-            long stall = consumer.observe(SoakLedger.get(consumerLedger, SoakLedger.DELIVERED), now);
-            if (owed() == 0) {
-                consumer.progressAt = now; // nothing to read is no stall
-            } else {
-                consumer.maxStall = Math.max(consumer.maxStall, stall);
-                if (stall > WEDGE_MILLIS) {
-                    fail("the consumer delivered nothing for " + stall + " ms while " + owed()
-                            + " committed frames waited" + diagnostics());
-                }
-            }
+        long owed = owed();
+        if (owed == 0) {
+            consumer.stall = 0; // nothing to read is no stall
+        }
+        if (!consumer.observe(SoakLedger.get(consumerLedger, SoakLedger.DELIVERED), now, consumerAttached && owed > 0,
+                millis)) {
+            fail("the consumer delivered nothing for " + consumer.stall + " ms attached while " + owed
+                    + " committed frames waited" + diagnostics());
         }
     }
 

@@ -78,6 +78,7 @@ public final class RestartSoakChild {
         BBQueue queue = BBQueue.openMapped(Paths.get(args[1]));
         FrameProducer framed = raw ? null : queue.frameProducer();
         Producer bytes = raw ? queue.producer() : null;
+        SoakLedger.set(ledger, SoakLedger.ATTACHED_RUN, run);
         System.out.println(stamp() + (raw ? "raw " : "") + "producer " + pid() + " run " + run
                 + " attached; consumer gone: " + queue.isConsumerGone());
         System.out.flush();

@@ -19,7 +19,8 @@ import java.util.zip.CRC32;
  * process stored), and the checks made on it at the end. Also the soak's frame format.
  *
  * <p>The producer's ledger holds, per producer run, how many frames of that run had their commit
- * <em>returned</em> (stored just after {@code tryWrite}/{@code write} returned {@code true}). The
+ * <em>returned</em> (stored just after {@code tryWrite}/{@code write} returned {@code true}), and the
+ * last run whose process had taken the producer half. The
  * consumer's ledger holds, per producer run, one past the highest sequence number delivered (stored
  * before the frame is released), plus counters: deliveries, duplicates, violations (with the first
  * one's message), consumer processes that attached, and whether the end of the stream was seen.
@@ -31,6 +32,8 @@ import java.util.zip.CRC32;
 final class SoakLedger {
     static final int MAX_RUNS = 8192;
     static final int PRODUCER_LEDGER_BYTES = MAX_RUNS * 8;
+    /** In the producer's ledger, where run 0 would be: the last run whose process attached. */
+    static final int ATTACHED_RUN = 0;
 
     static final int DELIVERED = 0;
     static final int DUPLICATES = 8;
