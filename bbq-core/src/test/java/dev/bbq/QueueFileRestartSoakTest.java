@@ -1,5 +1,6 @@
 package dev.bbq;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -163,6 +164,17 @@ class QueueFileRestartSoakTest {
     private Side consumer;
 
     private boolean raw;
+
+    /** A failed soak leaves its children running: they are killed here, before the temporary directory goes. */
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Side side : new Side[] {producer, consumer}) {
+            if (side != null && side.process != null) {
+                side.process.destroyForcibly();
+                side.process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     @Test
     void producerAndConsumerProcessesKilledAndRestartedLoseNothingAndNeverWedge() throws Exception {
