@@ -137,6 +137,23 @@ class MappedQueueTest {
     }
 
     @Test
+    void aFileTruncatedUnderARunningConsumerIsReportedNotAFault() throws Exception {
+        Path file = dir.resolve("q");
+        FrameProducer producer = BBQueue.createMapped(file, 64 * 1024).frameProducer();
+        FrameConsumer consumer = BBQueue.openMapped(file).frameConsumer();
+        assertTrue(producer.tryWrite(new byte[] {1, 2, 3}, 0, 3));
+        consumer.tryRead().release();
+        // Another process truncates the file to its first 8 KiB of ring (a channel of this JVM's
+        // own would drop its locks when closed, so the truncation runs in a process of its own).
+        Process truncate = new ProcessBuilder("truncate", "-s", Integer.toString(4096 + 8192), file.toString())
+                .inheritIO().start();
+        assertEquals(0, truncate.waitFor());
+        IllegalStateException e = assertThrows(IllegalStateException.class, consumer::tryRead);
+        assertTrue(e.getMessage().contains("was truncated to 12288 bytes while mapped"), e.getMessage());
+        System.out.println("truncated under a consumer: " + e.getMessage());
+    }
+
+    @Test
     void aQueueFilesConsumerClosingDetachesItAndTheProducerGoesOn() throws IOException {
         Path file = dir.resolve("q");
         BBQueue queue = BBQueue.createMapped(file, 64);

@@ -65,6 +65,7 @@ public final class IpcConsumer implements Callable<Integer> {
         long start = 0;
         try (FrameConsumer consumer = queue.frameConsumer()) {
             long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            long goneSince = 0;
             while (true) {
                 int n = consumer.drain(this::onFrame, 256, 100, TimeUnit.MILLISECONDS);
                 if (start == 0 && n > 0) {
@@ -76,10 +77,16 @@ public final class IpcConsumer implements Callable<Integer> {
                 if (System.nanoTime() - nextReport > 0) {
                     // A producer process that ended without closing is not the end of the stream: a
                     // restarted one takes the half over and its frames follow (docs/design.md, R12).
+                    // The demo waits for one as long as --wait says, then reports what it has.
+                    boolean gone = n == 0 && queue.isProducerGone();
                     out.println(String.format(Locale.ROOT, "  %,d frames received, latency p99 %s%s", received,
                             Cli.micros(latency.getValueAtPercentile(99)),
-                            queue.isProducerGone() ? " (no producer attached: waiting for one)" : ""));
+                            gone ? " (no producer attached: waiting for one)" : ""));
                     nextReport += TimeUnit.SECONDS.toNanos(1);
+                    goneSince = gone ? (goneSince == 0 ? System.nanoTime() : goneSince) : 0;
+                    if (goneSince != 0 && System.nanoTime() - goneSince > wait.toNanos()) {
+                        break;
+                    }
                 }
             }
         } finally {
