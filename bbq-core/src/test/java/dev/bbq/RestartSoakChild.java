@@ -217,6 +217,7 @@ public final class RestartSoakChild {
                 // consumer kills land here and the frame must be delivered again (at-least-once).
                 LockSupport.parkNanos(2_000_000L);
             }
+            SoakLedger.recordReleasing(ledger, run, seq);
             if (raw) {
                 grant.release(length);
             } else {

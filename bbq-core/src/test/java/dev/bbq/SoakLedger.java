@@ -43,6 +43,8 @@ final class SoakLedger {
     static final int GONE_SEEN = 40;
     /** The last frame released: run in the high bits, sequence number + 1 in the low 40. */
     static final int RELEASED = 48;
+    /** The last frame whose release was begun (stored just before the call), in the same form. */
+    static final int RELEASING = 56;
     static final int MESSAGE = 64;
     static final int MESSAGE_MAX = 1024 - MESSAGE - 4;
     static final int RUNS = 1024;
@@ -127,7 +129,8 @@ final class SoakLedger {
      * (the highest run with a delivery, and its highest sequence number), and whether this process
      * has delivered anything yet. Frames arrive run by run (a run's producer is dead before the next
      * one starts) and in order within a run; the only frame a new consumer process may see again is
-     * the last one recorded, read and not released when its predecessor died.
+     * the last one recorded, read and not released when its predecessor died; and if its
+     * predecessor never began to release that one, it must see it again.
      */
     static final class Deliveries {
         private final ByteBuffer ledger;
@@ -167,6 +170,9 @@ final class SoakLedger {
                     return "frame " + run + "/" + seq + " delivered again after its release";
                 }
                 increment(ledger, DUPLICATES); // read, not released, before the previous consumer died
+            } else if (wasFirst && lastRun > 0 && get(ledger, RELEASING) != released(lastRun, lastSeq)) {
+                return "frame " + lastRun + "/" + lastSeq + " was read and never released when its consumer ended,"
+                        + " but the next consumer began at frame " + run + "/" + seq + ": it was not delivered again";
             } else if ((run == lastRun && seq == lastSeq + 1) || (run > lastRun && seq == 0)) {
                 set(ledger, RUNS + run * 8, seq + 1);
                 lastRun = run;
@@ -179,6 +185,14 @@ final class SoakLedger {
             increment(ledger, DELIVERED);
             return null;
         }
+    }
+
+    /**
+     * Stored just before a frame's release is called: a frame recorded and not marked so was never
+     * released, and the next consumer must begin with it.
+     */
+    static void recordReleasing(ByteBuffer consumerLedger, int run, long seq) {
+        set(consumerLedger, RELEASING, released(run, seq));
     }
 
     /**

@@ -27,6 +27,7 @@ class SoakLedgerTest {
                 return problem;
             }
             if (!(dies && seq == to)) {
+                SoakLedger.recordReleasing(consumer, run, seq);
                 SoakLedger.recordReleased(consumer, run, seq);
             }
         }
@@ -66,9 +67,26 @@ class SoakLedgerTest {
         assertNull(d.deliver(2, 0));
         assertTrue(d.deliver(1, 4).contains("an old frame again"), "runs do not interleave");
         assertNull(new SoakLedger.Deliveries(consumer).deliver(2, 0), "a new process may see the unreleased frame");
+        SoakLedger.recordReleasing(consumer, 2, 0);
         SoakLedger.recordReleased(consumer, 2, 0);
         assertTrue(new SoakLedger.Deliveries(consumer).deliver(2, 0).contains("after its release"));
         assertTrue(new SoakLedger.Deliveries(consumer).deliver(1, 3).contains("an old frame again"));
+    }
+
+    @Test
+    void aFrameReadAndNeverReleasedMustComeAgain() {
+        SoakLedger.Deliveries first = new SoakLedger.Deliveries(consumer);
+        assertNull(consume(first, 1, 0, 6, true)); // ends holding 1/6, its release never begun
+        String problem = new SoakLedger.Deliveries(consumer).deliver(1, 7);
+        assertTrue(problem.contains("1/6 was read and never released when its consumer ended, but the next consumer"
+                + " began at frame 1/7"), problem);
+        assertTrue(new SoakLedger.Deliveries(consumer).deliver(2, 0).contains("never released"), "nor may a new run");
+        SoakLedger.recordReleasing(consumer, 1, 6); // killed inside the release: either way is right
+        assertNull(new SoakLedger.Deliveries(consumer).deliver(1, 7));
+        SoakLedger.recordReleasing(consumer, 1, 7);
+        SoakLedger.recordReleased(consumer, 1, 7);
+        assertNull(new SoakLedger.Deliveries(consumer).deliver(1, 8), "released: the next consumer goes on after it");
+        assertNull(new SoakLedger.Deliveries(consumer).deliver(1, 8), "held by a consumer that died: again");
     }
 
     @Test
