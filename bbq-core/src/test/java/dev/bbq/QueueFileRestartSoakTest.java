@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Restartable halves of a queue file, with real processes: a producer JVM and a consumer JVM move
  * checksummed, numbered frames ({@link SoakLedger}) through a queue file while this test kills each
- * of them with SIGKILL at random moments and starts a new one, each side on its own schedule (one
- * consumer stop in eight is a close, holding a frame, instead of a kill). Then
+ * of them with SIGKILL at random moments and starts a new one, each side on its own schedule (every
+ * eighth consumer stop is a close, holding a frame, instead of a kill). Then
  * a last producer writes {@code FINAL_FRAMES} frames and closes, a last consumer reads to the end of
  * the stream, and the ledgers the children kept must show: every frame whose commit returned was
  * delivered, intact, each producer run's frames in order; nothing released was delivered again; the
@@ -164,6 +164,7 @@ class QueueFileRestartSoakTest {
     private Side consumer;
 
     private boolean raw;
+    private int consumerStops;
 
     /** A failed soak leaves its children running: they are killed here, before the temporary directory goes. */
     @AfterEach
@@ -202,8 +203,9 @@ class QueueFileRestartSoakTest {
         consumer = new Side("consumer");
         long began = System.nanoTime();
 
-        // The soak: each side killed at a random moment of its life and started again at once; one
-        // consumer in eight is asked to close instead (holding a frame), which must not stop the producer either.
+        // The soak: each side killed at a random moment of its life and started again at once; every
+        // eighth consumer is asked to close instead (holding a frame), which must not stop the producer
+        // either, and whose frame the next consumer must get again.
         long now = millis();
         startProducer(-1, now);
         producer.killAt = now + life(random);
@@ -219,7 +221,7 @@ class QueueFileRestartSoakTest {
                 producer.killAt = now + life(random);
             }
             if (now >= consumer.killAt) {
-                if (random.nextInt(8) == 0) {
+                if (++consumerStops % 8 == 0) {
                     consumer.close(); // a consumer that closes is no more the end of the producer than one that dies
                 } else {
                     consumer.kill();
@@ -262,6 +264,7 @@ class QueueFileRestartSoakTest {
                 + seed + ": "
                 + producer.kills + " producer kills (" + producer.starts + " producer processes, " + producer.run
                 + " runs), " + consumer.kills + " consumer kills and " + consumer.closes + " consumer closes ("
+                + SoakLedger.get(consumerLedger, SoakLedger.CLOSED_HOLDING) + " holding a frame; "
                 + consumer.starts + " consumer processes, "
                 + SoakLedger.get(consumerLedger, SoakLedger.STARTS) + " attached; "
                 + SoakLedger.get(consumerLedger, SoakLedger.GONE_SEEN) + " saw the producer gone); " + verdict

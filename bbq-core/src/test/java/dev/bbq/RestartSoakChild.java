@@ -202,6 +202,7 @@ public final class RestartSoakChild {
             }
             if (closeRequested) {
                 // Close while holding the frame: it stays unreleased, and the next consumer gets it again.
+                SoakLedger.increment(ledger, SoakLedger.CLOSED_HOLDING);
                 if (raw) {
                     stream.close();
                 } else {

@@ -45,7 +45,9 @@ final class SoakLedger {
     static final int RELEASED = 48;
     /** The last frame whose release was begun (stored just before the call), in the same form. */
     static final int RELEASING = 56;
-    static final int MESSAGE = 64;
+    /** Consumer processes that closed the consumer while holding a frame (read, recorded, not released). */
+    static final int CLOSED_HOLDING = 64;
+    static final int MESSAGE = 128;
     static final int MESSAGE_MAX = 1024 - MESSAGE - 4;
     static final int RUNS = 1024;
     static final int CONSUMER_LEDGER_BYTES = RUNS + MAX_RUNS * 8;
