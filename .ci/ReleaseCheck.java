@@ -154,6 +154,8 @@ public final class ReleaseCheck {
         ok(text(child(project, "licenses"), "license", "name").equals("Apache-2.0")
                 && !text(child(project, "licenses"), "license", "url").isBlank(),
                 id + " POM names the license (Apache-2.0, with its url)");
+        ok(!text(project, "url").endsWith("/" + id) && !text(child(project, "scm"), "connection").endsWith("/" + id),
+                id + " POM's url and scm name the project, not a module path under it");
         Element scm = child(project, "scm");
         ok(!text(scm, "url").isBlank() && !text(scm, "connection").isBlank(), id + " POM has <scm> url and connection");
         ok(!text(child(project, "developers"), "developer", "name").isBlank(), id + " POM has <developers>");

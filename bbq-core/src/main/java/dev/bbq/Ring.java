@@ -167,10 +167,10 @@ final class Ring extends RingPad2 {
             // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.
             this.pLast = capacity;
             this.cLast = capacity;
-            data.put(0, (byte) 0);
-            control.setRelease(LAST, capacity);
-            control.setRelease(WRITE, 0);
-            control.setRelease(READ, 0);
+            data.put(0, (byte) 0); // R11: the first flag byte reads "nothing yet"
+            control.setRelease(LAST, capacity); // R3, I3: the watermark at the end, before write
+            control.setRelease(WRITE, 0); // R2
+            control.setRelease(READ, 0); // R4
         } else {
             syncProducer();
             syncConsumer();
@@ -182,9 +182,9 @@ final class Ring extends RingPad2 {
      * (an earlier producer process may have committed more, then died).
      */
     void syncProducer() {
-        pWrite = control.getAcquire(WRITE);
-        pLast = control.getAcquire(LAST);
-        pReadCache = control.getAcquire(READ);
+        pWrite = control.getAcquire(WRITE); // R2, R12: a successor starts from the published words
+        pLast = control.getAcquire(LAST); // R3
+        pReadCache = control.getAcquire(READ); // R4, R7
     }
 
     /**
@@ -219,16 +219,16 @@ final class Ring extends RingPad2 {
                 markWrap(l); // R11, R12
             }
         }
-        if (control.getAcquire(PRODUCER_CLOSED) != 0) {
+        if (control.getAcquire(PRODUCER_CLOSED) != 0) { // R10, R12
             control.setRelease(PRODUCER_CLOSED, 0); // R1: the producer half's holder owns the flag
         }
     }
 
     /** As {@link #syncProducer()}, for the consumer half. */
     void syncConsumer() {
-        cRead = control.getAcquire(READ);
-        cWrite = control.getAcquire(WRITE);
-        cLast = control.getAcquire(LAST);
+        cRead = control.getAcquire(READ); // R4, R12
+        cWrite = control.getAcquire(WRITE); // R2
+        cLast = control.getAcquire(LAST); // R3: after write
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -337,8 +337,8 @@ final class Ring extends RingPad2 {
     /** R11: a framed consumer waiting in-band at {@code oldWrite} learns that it must look at the index. */
     private void markWrap(int oldWrite) {
         if (oldWrite < capacity) {
-            VarHandle.releaseFence(); // after the watermark and the index it points to
-            data.put(oldWrite, FrameHeader.INDEX_MARK);
+            VarHandle.releaseFence(); // R11: after the watermark and the index it points to
+            data.put(oldWrite, FrameHeader.INDEX_MARK); // R11: the mark, after the index
         }
     }
 
@@ -392,7 +392,7 @@ final class Ring extends RingPad2 {
         if (file != null) {
             // R12: before anything of this commit reaches the ring or the index, so that a successor
             // finds the frame if this process dies between the index and the flag.
-            control.setOpaque(COMMIT_START, start);
+            control.setOpaque(COMMIT_START, start); // R12
         }
         if (start != pWrite) {
             data.put(start, (byte) 0); // R11: after a wrap the flag byte may hold an older lap's bytes
@@ -404,7 +404,7 @@ final class Ring extends RingPad2 {
         commit(width + length, 1); // R2: the index first, so it is never behind a visible flag
         Chaos.pause(); // between the index and the flag (R11)
         VarHandle.releaseFence(); // R11
-        data.put(start, first);
+        data.put(start, first); // R11: the flag, after the index
         signalConsumer(); // R9: after the flag, the consumer's real "data" signal
     }
 
@@ -653,13 +653,13 @@ final class Ring extends RingPad2 {
      * looked? Volatile loads, after the waiter flag's volatile store.
      */
     boolean producerMovedSinceConsumerLooked() {
-        return control.getVolatile(WRITE) != cWrite || consumerWaiter.peerClosed
+        return control.getVolatile(WRITE) != cWrite || consumerWaiter.peerClosed // R9: volatile, after the waiter flag
                 || (cInFlight && frameVisible(cStart));
     }
 
     /** For a parked producer (R9): has the consumer published anything since the producer looked? */
     boolean consumerMovedSinceProducerLooked() {
-        return control.getVolatile(READ) != pReadCache || producerWaiter.peerClosed;
+        return control.getVolatile(READ) != pReadCache || producerWaiter.peerClosed; // R9
     }
 
     /**
@@ -889,17 +889,17 @@ final class Ring extends RingPad2 {
 
     /** The shared {@code write} word, as any thread may see it (for diagnostics and tests). */
     int sharedWrite() {
-        return control.getAcquire(WRITE);
+        return control.getAcquire(WRITE); // R2 (diagnostics)
     }
 
     /** The shared watermark, as any thread may see it (for diagnostics and tests). */
     int sharedLast() {
-        return control.getAcquire(LAST);
+        return control.getAcquire(LAST); // R3 (diagnostics)
     }
 
     /** The shared {@code read} word, as any thread may see it (for diagnostics and tests). */
     int sharedRead() {
-        return control.getAcquire(READ);
+        return control.getAcquire(READ); // R4 (diagnostics)
     }
 
     @Override
