@@ -116,7 +116,7 @@ final class QueueFile {
     /** How often, at most, a slow path asks the OS for the file's size (truncation check). */
     private static final long SIZE_CHECK_INTERVAL_NANOS = 10_000_000L;
     /** How long a claim retries a lock that another process holds only to probe it. */
-    private static final long CLAIM_PATIENCE_NANOS = 200_000_000L;
+    private static final long CLAIM_PATIENCE_NANOS = 50_000_000L;
 
     final Path path;
     /** The whole mapping. */
