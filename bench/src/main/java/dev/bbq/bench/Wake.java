@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,14 +56,16 @@ import java.util.concurrent.locks.LockSupport;
  *   java -jar bench/target/benchmarks.jar wake                       # under a minute
  *   java -jar bench/target/benchmarks.jar wake --scale 5 --rounds 11 # five times the wake-ups
  *        [--sides reader,writer] [--intervals-us 10,100,2000] [--variants blocking,backoff,monitor]
- *        [--idle-ms 1000] [--out DIR]
+ *        [--idle-ms 1000] [--waker spin|sleep] [--out DIR]
  * </pre>
  *
  * Variants besides the defaults, for looking into the tail: {@code blocking-yield} and
  * {@code backoff-yield} (the strategies as they were before yields were taken out of them: 64 spins
  * and 8 or 16 {@code Thread.yield()} before parking), {@code park} (parks at once, no spinning),
  * {@code blocking-untimed} ({@code blocking()} in the calls without a timeout) and
- * {@code spin1000} (1,000 spins before parking).
+ * {@code spin1000} (1,000 spins before parking), and {@code backoff:SPINS:YIELDS:MIN_NANOS:MAX_NANOS}
+ * for {@code WaitStrategy.backoff(spins, yields, minParkNanos, maxParkNanos)}. {@code --waker sleep}: the waker sleeps, instead
+ * of spinning, while the blocked side finishes a wake-up.
  */
 public final class Wake {
     /** Default intervals between wake-ups, µs. */
@@ -138,6 +141,14 @@ public final class Wake {
             case "spin1000":
                 return bbq(variant, side, new Phased(1000, 0), true);
             default:
+                if (variant.startsWith("backoff:")) { // backoff:SPINS:YIELDS:MIN_NANOS:MAX_NANOS
+                    String[] p = variant.split(":");
+                    if (p.length != 5) {
+                        throw new IllegalArgumentException(variant + ": backoff:SPINS:YIELDS:MIN_NANOS:MAX_NANOS");
+                    }
+                    return bbq(variant, side, WaitStrategy.backoff(Integer.parseInt(p[1]), Integer.parseInt(p[2]),
+                            Long.parseLong(p[3]), Long.parseLong(p[4])), true);
+                }
                 throw new IllegalArgumentException("unknown variant " + variant);
         }
     }
@@ -347,6 +358,15 @@ public final class Wake {
      * {@code histogram} (null: warm-up). Rethrows what the blocked thread threw.
      */
     static void batch(Pair pair, int n, long intervalNanos, Histogram histogram) throws InterruptedException {
+        batch(pair, n, intervalNanos, histogram, true);
+    }
+
+    /**
+     * As {@link #batch(Pair, int, long, Histogram)}; with {@code spinAfter} false the waker does not
+     * keep its core after a signal but sleeps in 20 µs steps until the blocked side is done.
+     */
+    static void batch(Pair pair, int n, long intervalNanos, Histogram histogram, boolean spinAfter)
+            throws InterruptedException {
         pair.done = -1;
         Blocked blocked = new Blocked(pair, n, histogram);
         blocked.start();
@@ -358,6 +378,11 @@ public final class Wake {
             pause(intervalNanos);
             pair.stamp = System.nanoTime();
             pair.signal();
+            if (!spinAfter) {
+                while (pair.done < i + 1) {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
         }
         blocked.join();
         if (blocked.failure != null) {
@@ -405,10 +430,32 @@ public final class Wake {
         final Side side;
         final long intervalNanos;
         final Map<String, Histogram> byVariant = new LinkedHashMap<>();
+        /** Each measured round's median per variant, ns, in round order. */
+        final Map<String, List<Long>> roundMedians = new LinkedHashMap<>();
 
         Result(Side side, long intervalNanos) {
             this.side = side;
             this.intervalNanos = intervalNanos;
+        }
+
+        /**
+         * The median over rounds of the variant's round median divided by the monitor's in the same
+         * round: steadier than the ratio of the pooled medians when the machine changes regime
+         * between rounds (NaN without rounds or a monitor).
+         */
+        double roundRatio(String variant) {
+            List<Long> base = roundMedians.get("monitor");
+            List<Long> mine = roundMedians.get(variant);
+            if (base == null || mine == null || base.isEmpty() || base.size() != mine.size()) {
+                return Double.NaN;
+            }
+            double[] ratios = new double[base.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = (double) mine.get(i) / Math.max(1, base.get(i));
+            }
+            Arrays.sort(ratios);
+            int n = ratios.length;
+            return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
         }
 
         /** A variant's value at a percentile divided by the monitor's (NaN without a monitor or an empty one). */
@@ -423,19 +470,25 @@ public final class Wake {
     }
 
     /** Runs every variant of one configuration in rotated rounds; the first round is warm-up. */
-    static Result measure(Side side, long intervalNanos, List<String> variants, int total, int rounds)
-            throws InterruptedException {
+    static Result measure(Side side, long intervalNanos, List<String> variants, int total, int rounds,
+                          boolean spinAfter) throws InterruptedException {
         Result result = new Result(side, intervalNanos);
         Map<String, Pair> pairs = new LinkedHashMap<>();
         for (String v : variants) {
             pairs.put(v, pair(v, side));
             result.byVariant.put(v, new Histogram(1, LONGEST, 3));
+            result.roundMedians.put(v, new ArrayList<>());
         }
+        Histogram round = new Histogram(1, LONGEST, 3);
         int n = perBatch(total, rounds);
-        for (int round = 0; round <= rounds; round++) {
-            for (String v : order(variants, round)) {
-                batch(pairs.get(v), round == 0 ? Math.max(SKIP + 1, n / 4) : n, intervalNanos,
-                        round == 0 ? null : result.byVariant.get(v));
+        for (int r = 0; r <= rounds; r++) {
+            for (String v : order(variants, r)) {
+                round.reset();
+                batch(pairs.get(v), r == 0 ? Math.max(SKIP + 1, n / 4) : n, intervalNanos, round, spinAfter);
+                if (r > 0) {
+                    result.byVariant.get(v).add(round);
+                    result.roundMedians.get(v).add(round.getValueAtPercentile(50));
+                }
             }
         }
         return result;
@@ -475,8 +528,9 @@ public final class Wake {
         long[] intervalsUs = INTERVALS_US;
         List<String> variants = List.of("blocking", "backoff", "monitor");
         double scale = 1;
-        int rounds = 5;
+        int rounds = 7;
         long idleMillis = 1000;
+        boolean spinAfter = true;
         Path out = Paths.get("bench-results/wake");
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
@@ -513,6 +567,12 @@ public final class Wake {
                 case "--out":
                     out = Paths.get(value);
                     break;
+                case "--waker":
+                    if (!value.equals("spin") && !value.equals("sleep")) {
+                        throw new IllegalArgumentException("--waker " + value + ": spin or sleep");
+                    }
+                    spinAfter = value.equals("spin");
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -529,24 +589,27 @@ public final class Wake {
         PrintStream console = System.out;
         console.printf(Locale.ROOT, "Wake-up latency: commit (reader) or release (writer) to the blocked call's return;"
                 + " %d rounds, variants interleaved; the waker sleeps between wake-ups from %d µs on and spins below,"
-                + " and spins after each until the blocked side is done. %d CPUs, %s %s.%n", rounds,
-                SLEEP_FROM_NANOS / 1000, Runtime.getRuntime().availableProcessors(),
+                + " and %s after each until the blocked side is done. %d CPUs, %s %s.%n", rounds,
+                SLEEP_FROM_NANOS / 1000, spinAfter ? "spins" : "sleeps", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
-        console.printf(Locale.ROOT, "%-7s %8s %-17s %8s %9s %9s %9s %8s %8s %8s%n", "side", "interval", "variant",
-                "count", "p50 µs", "p99 µs", "p99.9 µs", "p50/mon", "p99/mon", "p99.9/mon");
+        console.println("Ratios: the variant's percentile over the monitor's in the same configuration; 'rounds':"
+                + " the median over rounds of the ratio of the two round medians.");
+        console.printf(Locale.ROOT, "%-7s %8s %-17s %8s %9s %9s %9s %8s %8s %8s %9s%n", "side", "interval", "variant",
+                "count", "p50 µs", "p99 µs", "p99.9 µs", "p50/mon", "p99/mon", "p99.9/mon", "p50 rounds");
         List<Result> results = new ArrayList<>();
         long start = System.nanoTime();
         for (Side side : sides) {
             for (long us : intervalsUs) {
                 int total = (int) Math.max(10, Math.round(defaultCount(us) * scale));
-                Result r = measure(side, us * 1000, variants, total, rounds);
+                Result r = measure(side, us * 1000, variants, total, rounds, spinAfter);
                 results.add(r);
                 for (String v : variants) {
                     Histogram h = r.byVariant.get(v);
-                    console.printf(Locale.ROOT, "%-7s %8s %-17s %8d %9.1f %9.1f %9.1f %8s %8s %8s%n", side.label(),
+                    console.printf(Locale.ROOT, "%-7s %8s %-17s %8d %9.1f %9.1f %9.1f %8s %8s %8s %9s%n", side.label(),
                             us + " µs", v, h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
                             h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
-                            ratio(r.ratio(v, 50)), ratio(r.ratio(v, 99)), ratio(r.ratio(v, 99.9)));
+                            ratio(r.ratio(v, 50)), ratio(r.ratio(v, 99)), ratio(r.ratio(v, 99.9)),
+                            ratio(r.roundRatio(v)));
                 }
             }
         }
@@ -585,16 +648,16 @@ public final class Wake {
 
     static void writeCsv(List<Result> results, Map<String, Double> idle, Path file) throws IOException {
         StringBuilder csv = new StringBuilder("side,interval_us,variant,count,p50_ns,p99_ns,p999_ns,max_ns,"
-                + "p50_vs_monitor,p99_vs_monitor,p999_vs_monitor,idle_cpu_share\n");
+                + "p50_vs_monitor,p99_vs_monitor,p999_vs_monitor,p50_vs_monitor_by_round,idle_cpu_share\n");
         for (Result r : results) {
             for (Map.Entry<String, Histogram> e : r.byVariant.entrySet()) {
                 Histogram h = e.getValue();
                 Double share = idle.get(r.side.label() + "," + e.getKey());
-                csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%s%n", r.side.label(),
+                csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%s%n", r.side.label(),
                         r.intervalNanos / 1000, e.getKey(), h.getTotalCount(), h.getValueAtPercentile(50),
                         h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
                         r.ratio(e.getKey(), 50), r.ratio(e.getKey(), 99), r.ratio(e.getKey(), 99.9),
-                        share == null ? "" : String.format(Locale.ROOT, "%.5f", share)));
+                        r.roundRatio(e.getKey()), share == null ? "" : String.format(Locale.ROOT, "%.5f", share)));
             }
         }
         Files.write(file, csv.toString().getBytes(StandardCharsets.UTF_8));

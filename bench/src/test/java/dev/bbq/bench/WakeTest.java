@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WakeTest {
     private static final List<String> ALL = List.of("blocking", "backoff", "monitor", "blocking-yield",
-            "backoff-yield", "park", "blocking-untimed", "spin1000");
+            "backoff-yield", "park", "blocking-untimed", "spin1000", "backoff:8:0:1000:5000000");
 
     @Test
     void everyVariantOnEitherSideIsWokenOncePerSignalAndRecordsAllButTheFirst() throws Exception {
@@ -34,8 +34,11 @@ class WakeTest {
                     assertEquals(30, pair.done, side + " " + variant);
                     assertEquals(30 - Wake.SKIP, h.getTotalCount(), side + " " + variant);
                 }
-                // the same pair again (the rounds reuse their queues): it goes on where it stopped
+                // the same pair again (the rounds reuse their queues): it goes on where it stopped,
+                // also with a waker that sleeps while the blocked side finishes
                 Wake.batch(pair, 10, 0, null);
+                assertEquals(10, pair.done);
+                Wake.batch(pair, 10, 0, null, false);
                 assertEquals(10, pair.done);
             }
         }
@@ -91,6 +94,11 @@ class WakeTest {
         assertEquals(0.5, r.ratio("blocking", 99), 0.01);
         assertEquals(1.0, r.ratio("monitor", 50), 1e-9);
         assertTrue(Double.isNaN(r.ratio("backoff", 50)));
+        // by round: the median of the per-round ratios (2, 0.5, 1 -> 1), not the ratio of pooled medians
+        r.roundMedians.put("monitor", List.of(10L, 40L, 20L));
+        r.roundMedians.put("blocking", List.of(20L, 20L, 20L));
+        assertEquals(1.0, r.roundRatio("blocking"), 1e-9);
+        assertTrue(Double.isNaN(r.roundRatio("backoff")));
     }
 
     @Test
@@ -119,7 +127,7 @@ class WakeTest {
         List<String> csv = Files.readAllLines(dir.resolve("wake.csv"));
         assertEquals(1 + 2 * 2 * 3, csv.size(), String.join("\n", csv)); // sides x intervals x variants (+ monitor)
         assertTrue(csv.get(1).startsWith("reader,10,blocking,"), csv.get(1));
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("writer,200,monitor,") && l.contains(",1.000,1.000,1.000,")),
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("writer,200,monitor,") && l.contains(",1.000,1.000,1.000,1.000,")),
                 String.join("\n", csv));
         assertTrue(Files.size(dir.resolve("wake-reader.png")) > 0);
         assertTrue(Files.size(dir.resolve("wake-writer.png")) > 0);
