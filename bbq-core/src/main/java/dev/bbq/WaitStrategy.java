@@ -13,7 +13,7 @@ package dev.bbq;
  *   <li>{@link #yielding()}: spins briefly, then {@code Thread.yield()}: low latency, still a busy
  *       core while idle.</li>
  *   <li>{@link #backoff()}: spins, then parks for growing intervals (1 µs doubling to 1 ms):
- *       little CPU when idle (a wake-up every millisecond, about 1 to 2 % of a core), but a
+ *       little CPU when idle (a look every millisecond: about 2 % of a core on an x86 VM), but a
  *       wake-up can take up to the current park interval.</li>
  *   <li>{@link #blocking()} (the default): spins briefly, then parks until the other side
  *       signals. No CPU while idle and a wake-up as fast as the OS can unpark a thread, as fast
