@@ -53,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
  * as a share of one core.
  *
  * <pre>
- *   java -jar bench/target/benchmarks.jar wake                       # under a minute
+ *   java -jar bench/target/benchmarks.jar wake                       # about 40 s
  *   java -jar bench/target/benchmarks.jar wake --scale 5 --rounds 11 # five times the wake-ups
  *        [--sides reader,writer] [--intervals-us 10,100,2000] [--variants blocking,backoff,monitor]
  *        [--idle-ms 1000] [--waker spin|sleep] [--out DIR]
@@ -64,8 +64,9 @@ import java.util.concurrent.locks.LockSupport;
  * and 8 or 16 {@code Thread.yield()} before parking), {@code park} (parks at once, no spinning),
  * {@code blocking-untimed} ({@code blocking()} in the calls without a timeout) and
  * {@code spin1000} (1,000 spins before parking), and {@code backoff:SPINS:YIELDS:MIN_NANOS:MAX_NANOS}
- * for {@code WaitStrategy.backoff(spins, yields, minParkNanos, maxParkNanos)}. {@code --waker sleep}: the waker sleeps, instead
- * of spinning, while the blocked side finishes a wake-up.
+ * for {@code WaitStrategy.backoff(spins, yields, minParkNanos, maxParkNanos)}. With
+ * {@code --waker sleep} the waker sleeps, instead of spinning, while the blocked side finishes a
+ * wake-up.
  */
 public final class Wake {
     /** Default intervals between wake-ups, µs. */
