@@ -2,9 +2,16 @@ package dev.bbq;
 
 import java.util.concurrent.locks.LockSupport;
 
-/** {@link WaitStrategy#backoff()}: spin, yield, then park for growing intervals. No signals needed. */
+/**
+ * {@link WaitStrategy#backoff()}: spin, yield (only if asked for: the default does not), then park
+ * for growing intervals. No signals needed.
+ *
+ * <p>The default has no yield phase: a thread that yielded just before it parked runs late after its
+ * park ends whenever another thread holds its core, by up to that thread's time slice (see
+ * {@link BlockingWait}).
+ */
 final class BackoffWait implements WaitStrategy {
-    static final BackoffWait DEFAULT = new BackoffWait(64, 16, 1_000, 1_000_000);
+    static final BackoffWait DEFAULT = new BackoffWait(64, 0, 1_000, 1_000_000);
 
     private final int spins;
     private final int yields;
@@ -26,7 +33,7 @@ final class BackoffWait implements WaitStrategy {
     public void pause(int round, long remainingNanos, Waiter waiter) {
         if (round < spins) {
             Thread.onSpinWait();
-        } else if (round - spins < yields) {
+        } else if (round - spins < yields) { // only for a caller's backoff(spins, yields, ...): see above
             Thread.yield();
         } else {
             int doublings = Math.min(round - spins - yields, 62);

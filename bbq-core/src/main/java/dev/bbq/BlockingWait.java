@@ -1,10 +1,16 @@
 package dev.bbq;
 
-/** {@link WaitStrategy#blocking()}: spin and yield briefly, then park until signalled. */
+/**
+ * {@link WaitStrategy#blocking()}: spin briefly, then park until signalled.
+ *
+ * <p>No {@code Thread.yield()} between the two. Measured on Linux 6.18 (EEVDF): a thread that
+ * yielded just before it parked is woken late whenever the thread that woke it keeps running (a
+ * driver thread that goes on polling), by up to the waker's time slice, milliseconds instead of
+ * microseconds; it seems to lose its claim to preempt the waker (docs/performance.md, "Waking").
+ */
 final class BlockingWait implements WaitStrategy {
     static final BlockingWait INSTANCE = new BlockingWait();
     private static final int SPINS = 64;
-    private static final int YIELDS = 8;
 
     private BlockingWait() {
     }
@@ -13,8 +19,6 @@ final class BlockingWait implements WaitStrategy {
     public void pause(int round, long remainingNanos, Waiter waiter) {
         if (round < SPINS) {
             Thread.onSpinWait();
-        } else if (round < SPINS + YIELDS) {
-            Thread.yield();
         } else {
             waiter.park(remainingNanos);
         }

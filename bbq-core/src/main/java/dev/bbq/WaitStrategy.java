@@ -12,13 +12,19 @@ package dev.bbq;
  *       has a core of its own.</li>
  *   <li>{@link #yielding()}: spins briefly, then {@code Thread.yield()}: low latency, still a busy
  *       core while idle.</li>
- *   <li>{@link #backoff()}: spins, yields, then parks for growing intervals (1 µs doubling to 1 ms):
- *       little CPU when idle, but a wake-up can take up to the current park interval.</li>
- *   <li>{@link #blocking()} (the default): spins and yields briefly, then parks until the other side
- *       signals. Near-zero CPU while idle and a wake-up as fast as the OS can unpark a thread
- *       (tens of microseconds on a Raspberry Pi). Commits and releases then check a waiter flag,
- *       one load that stays in cache while nobody waits.</li>
+ *   <li>{@link #backoff()}: spins, then parks for growing intervals (1 µs doubling to 1 ms):
+ *       little CPU when idle (a look every millisecond: about 2 % of a core on an x86 VM), but a
+ *       wake-up can take up to the current park interval.</li>
+ *   <li>{@link #blocking()} (the default): spins briefly, then parks until the other side
+ *       signals. No CPU while idle and a wake-up as fast as the OS can unpark a thread, as fast
+ *       as a JDK monitor's {@code notify}. Commits and releases then check a waiter flag, one
+ *       load that stays in cache while nobody waits.</li>
  * </ul>
+ *
+ * <p>Neither parking strategy yields before it parks: on Linux a thread that called
+ * {@code Thread.yield()} just before parking is woken late (by up to the waking thread's time
+ * slice, milliseconds) whenever the thread that woke it keeps its core busy. A custom strategy that
+ * parks should not yield either.
  *
  * <p>A custom strategy implements {@link #pause}; if it parks, it must park through
  * {@link Waiter#park(long)} (which only returns early when it is safe) or with a bounded
@@ -65,8 +71,8 @@ public interface WaitStrategy {
     }
 
     /**
-     * Phased backoff with the default phases: 64 spins, 16 yields, then parks of 1 µs doubling up to
-     * 1 ms.
+     * Phased backoff with the default phases: 64 spins, then parks of 1 µs doubling up to 1 ms (no
+     * yields: see above).
      *
      * @return the backoff strategy
      */
@@ -77,7 +83,9 @@ public interface WaitStrategy {
     /**
      * Phased backoff: {@code spins} spins, {@code yields} yields, then {@code parkNanos} parks from
      * {@code minParkNanos} doubling up to {@code maxParkNanos}. Needs no signals, so it also works
-     * where the other side cannot unpark this thread (another process).
+     * where the other side cannot unpark this thread (another process). A yield phase delays the
+     * first park's wake-up whenever another thread keeps this core busy (see above): 0 is the
+     * recommended {@code yields}.
      *
      * @param spins pauses spent in {@link Thread#onSpinWait()}, at least 0
      * @param yields pauses spent in {@link Thread#yield()}, at least 0
@@ -91,7 +99,7 @@ public interface WaitStrategy {
     }
 
     /**
-     * Spins 64 times and yields 8 times, then parks until the other side commits, releases or closes.
+     * Spins 64 times, then parks until the other side commits, releases or closes.
      *
      * @return the blocking strategy
      */

@@ -25,7 +25,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * <p>The two sides start together, so the publication lands anywhere in the waiting side's
  * sequence: before its first look, between its failed look and its registration, between the
  * registration and its second look, or while it is parked. To make every pause a park (the default
- * strategy spins and yields first, which would hide most of these windows), the queue uses
+ * strategy spins first, which would hide most of these windows), the queue uses
  * {@link ParkAtOnce}, a signalling strategy that parks through {@link Waiter#park} on every pause,
  * for at most one second, and records a park that ran the full second: with the other side
  * publishing within microseconds, only a lost wake-up sleeps that long.
