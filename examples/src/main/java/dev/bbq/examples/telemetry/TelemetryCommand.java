@@ -165,6 +165,15 @@ public final class TelemetryCommand implements Callable<Integer> {
         if (jmx != null && jmx.isBlank()) {
             throw bad("--jmx needs a name, for example --jmx telemetry");
         }
+        if (jfr != null) {
+            Path dir = jfr.toAbsolutePath().getParent();
+            if (java.nio.file.Files.isDirectory(jfr)) {
+                throw bad("--jfr must name a file, not a directory: " + jfr);
+            }
+            if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+                throw bad("--jfr: no directory " + dir + " to write the recording in");
+            }
+        }
         if (serial != null && spi != null) {
             throw bad("--serial and --spi exclude each other: choose one source");
         }
