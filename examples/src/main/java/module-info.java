@@ -9,6 +9,9 @@ module dev.bbq.examples {
     requires dev.bbq.core;
     requires dev.bbq.serial;
     requires dev.bbq.pi4j;
+    requires dev.bbq.metrics;
+    requires jdk.jfr;
+    requires java.management;
     requires com.pi4j;
     requires com.pi4j.plugin.mock;
     requires info.picocli;

@@ -84,6 +84,18 @@ public final class TelemetryCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No live status line; only the summary.")
     boolean quiet;
 
+    @Option(names = "--jmx", paramLabel = "NAME",
+            description = "Publish the queues and the deframer as JMX MBeans while the run lasts (bbq-metrics): "
+                    + "dev.bbq:type=Queue,name=NAME.raw and NAME.framed, dev.bbq:type=Deframer,name=NAME; "
+                    + "open them with jconsole or JDK Mission Control.")
+    String jmx;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Write a JDK Flight Recorder recording of the run to FILE, with a dev.bbq.QueueSample "
+                    + "event per queue and dev.bbq.StatsSample events for the deframer every "
+                    + RunMetrics.JFR_PERIOD_MILLIS + " ms (see: jfr print --events dev.bbq.QueueSample FILE).")
+    Path jfr;
+
     @Option(names = "--serial", paramLabel = "PORT",
             description = "Read a real serial port instead of the simulated device, for example /dev/serial0 or "
                     + "/dev/ttyAMA0 (the device sends COBS frames as described below).")
@@ -149,6 +161,18 @@ public final class TelemetryCommand implements Callable<Integer> {
         }
         if (logKeep < 0 || logKeep > 100) {
             throw bad("--log-keep must be 0 to 100");
+        }
+        if (jmx != null && jmx.isBlank()) {
+            throw bad("--jmx needs a name, for example --jmx telemetry");
+        }
+        if (jfr != null) {
+            Path dir = jfr.toAbsolutePath().getParent();
+            if (java.nio.file.Files.isDirectory(jfr)) {
+                throw bad("--jfr must name a file, not a directory: " + jfr);
+            }
+            if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+                throw bad("--jfr: no directory " + dir + " to write the recording in");
+            }
         }
         if (serial != null && spi != null) {
             throw bad("--serial and --spi exclude each other: choose one source");

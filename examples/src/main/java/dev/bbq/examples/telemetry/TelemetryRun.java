@@ -73,6 +73,7 @@ final class TelemetryRun {
         return new SimulatedSource(o.device.settings());
     }
 
+    @SuppressWarnings("try") // RunMetrics publishes for as long as its try block lasts
     private int run(Source source) throws Exception {
         boolean inProcess = source instanceof SimulatedSource;
         BBQueue raw = source.framed() ? null
@@ -102,7 +103,10 @@ final class TelemetryRun {
         Thread hook = new Thread(this::interrupted, "telemetry-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
-        try {
+        try (RunMetrics metrics = RunMetrics.open(o.jmx, o.jfr, raw, framed, deframer)) {
+            if (o.jfr != null) {
+                out.println("telemetry: recording to " + o.jfr + " (jfr print --events dev.bbq.QueueSample " + o.jfr + ")");
+            }
             consumerThread.start();
             if (deframerThread != null) {
                 deframerThread.start();

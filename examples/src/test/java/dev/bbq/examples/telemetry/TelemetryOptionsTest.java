@@ -72,6 +72,16 @@ class TelemetryOptionsTest {
     }
 
     @Test
+    void metricsOptionsAreTaken() {
+        TelemetryCommand c = parse("--jmx", "telemetry", "--jfr", "/tmp/run.jfr");
+        assertEquals("telemetry", c.jmx);
+        assertEquals(Path.of("/tmp/run.jfr"), c.jfr);
+        TelemetryCommand none = parse();
+        assertNull(none.jmx);
+        assertNull(none.jfr);
+    }
+
+    @Test
     void serialOptionsAreTaken() {
         TelemetryCommand c = parse("--serial", "/dev/ttyAMA0", "--baud", "921600");
         assertEquals("/dev/ttyAMA0", c.serial);
@@ -123,6 +133,8 @@ class TelemetryOptionsTest {
         "--spi 0.0 --packet 10              | --packet must be 24 to",
         "--spi 0.0 --length-header 5        | --length-header must be 1 to 4",
         "--spi 0.0 --drdy-gpio 99           | --drdy-gpio must be a BCM pin",
+        "--jfr /no-such-dir/run.jfr         | --jfr: no directory",
+        "--jfr /tmp                         | --jfr must name a file",
         "--bogus                            | Unknown option: '--bogus'",
     })
     void badInputIsOneLineOnStderrWithStatus2(String args, String expected) {

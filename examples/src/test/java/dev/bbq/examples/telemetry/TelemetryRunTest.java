@@ -110,6 +110,42 @@ class TelemetryRunTest {
         assertTrue(firstSeq(dir.resolve("telemetry.1.jsonl")) > firstSeq(dir.resolve("telemetry.2.jsonl")));
     }
 
+    @Test
+    void jfrRecordsTheQueuesAndTheDeframerAndJmxIsWithdrawnAtTheEnd() throws Exception {
+        Path jfr = dir.resolve("run.jfr");
+        Run run = Run.of("telemetry", "--duration", "1500ms", "--rate", "2000", "--framed-queue", "1MiB",
+                "--out", dir.toString(), "--no-chart", "--quiet", "--jmx", "jfr-test", "--jfr", jfr.toString());
+        assertEquals(Cli.OK, run.status, run.toString());
+        assertTrue(run.out.contains("recording to " + jfr), run.out);
+        Matcher m = EXACT.matcher(run.out);
+        assertTrue(m.find(), run.out);
+        long sent = number(m.group(1));
+
+        java.util.Map<String, jdk.jfr.consumer.RecordedEvent> lastSample = new java.util.HashMap<>();
+        java.util.Map<String, Long> deframer = new java.util.HashMap<>();
+        for (jdk.jfr.consumer.RecordedEvent event : jdk.jfr.consumer.RecordingFile.readAllEvents(jfr)) {
+            String type = event.getEventType().getName();
+            if (type.equals("dev.bbq.QueueSample")) {
+                lastSample.put(event.getString("queue"), event);
+            } else if (type.equals("dev.bbq.StatsSample")) {
+                assertEquals("deframer", event.getString("source"));
+                deframer.put(event.getString("stat"), event.getLong("value"));
+            }
+        }
+        assertEquals(java.util.Set.of("raw", "framed"), lastSample.keySet(), "a sample of each queue");
+        jdk.jfr.consumer.RecordedEvent framed = lastSample.get("framed");
+        assertEquals(1 << 20, framed.getLong("capacity"));
+        assertTrue(framed.getLong("framesCommitted") > 0 && framed.getLong("framesCommitted") <= sent,
+                framed.toString());
+        assertTrue(lastSample.get("raw").getLong("bytesCommitted") > 0, lastSample.get("raw").toString());
+        assertTrue(deframer.get("framesDelivered") > 0 && deframer.get("framesDelivered") <= sent, deframer.toString());
+        assertEquals(0L, deframer.get("crcErrors"));
+
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertTrue(server.queryNames(new javax.management.ObjectName("dev.bbq:*"), null).isEmpty(),
+                "the MBeans are unregistered when the run ends");
+    }
+
     private static long firstSeq(Path log) throws IOException {
         Matcher m = Pattern.compile("\"arrival_epoch_us\":(\\d+)").matcher(Files.readAllLines(log).get(0));
         assertTrue(m.find());
