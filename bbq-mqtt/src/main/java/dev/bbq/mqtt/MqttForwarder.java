@@ -239,7 +239,8 @@ public final class MqttForwarder implements AutoCloseable {
                     ByteBuffer buffer = frame.buffer();
                     payload = new byte[buffer.remaining()];
                     buffer.duplicate().get(payload);
-                    frameTopic = topicKey == null ? topic : topic.replace("{key}", topicKey.apply(buffer.duplicate()));
+                    frameTopic = topicKey == null ? topic
+                            : topic.replace("{key}", topicKey.apply(buffer.asReadOnlyBuffer()));
                     published = false;
                     losses = 0;
                 }
@@ -449,7 +450,9 @@ public final class MqttForwarder implements AutoCloseable {
         /**
          * Computes each frame's key for the topic template (see {@link #topic(String)}), for instance
          * a sensor id read from the payload. It gets a read-only view of the frame's bytes (it must not
-         * keep it) and runs on the forwarder's thread.
+         * keep it) and runs on the forwarder's thread. A key that makes no valid topic (with
+         * {@code +} or {@code #} in it), or an exception it throws, stops the forwarder, with the
+         * frame left in the queue ({@link MqttForwarder#failure()} tells why).
          *
          * @param topicKey the function, or {@code null} for a fixed topic
          * @return this builder

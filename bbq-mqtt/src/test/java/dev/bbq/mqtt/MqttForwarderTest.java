@@ -191,6 +191,24 @@ class MqttForwarderTest {
     }
 
     @Test
+    void theTopicTemplateTakesEachFramesKey() throws Exception {
+        Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence false"));
+        Subscriber odd = closing(new Subscriber(broker.uri(), "bbq/sensor/odd", "sub-odd"));
+        Subscriber even = closing(new Subscriber(broker.uri(), "bbq/sensor/even", "sub-even"));
+        BBQueue queue = BBQueue.allocate(1 << 14);
+        FrameProducer producer = queue.frameProducer();
+        for (long seq = 0; seq < 20; seq++) {
+            write(producer, frame(seq));
+        }
+        MqttForwarder forwarder = closing(forwarder(queue.frameConsumer(), broker.uri()).topic("bbq/sensor/{key}")
+                .topicKey(frame -> frame.getLong(frame.position()) % 2 == 0 ? "even" : "odd").build());
+        forwarder.start();
+        await("20 frames forwarded", 10_000, () -> forwarder.stats().framesAcknowledged() == 20);
+        assertEquals(0, checkInOrder(List.of(1L, 3L, 5L, 7L, 9L, 11L, 13L, 15L, 17L, 19L), odd.await(10, 5_000)));
+        assertEquals(0, checkInOrder(List.of(0L, 2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L), even.await(10, 5_000)));
+    }
+
+    @Test
     void backlogDrainsInOrderAfterTheBrokerWasDown() throws Exception {
         // Persistence on: the subscriber's session and its queued messages survive the restart, so
         // that anything the broker acknowledged before it went down still reaches the subscriber.

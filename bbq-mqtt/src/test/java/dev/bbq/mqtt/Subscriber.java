@@ -20,14 +20,22 @@ final class Subscriber implements AutoCloseable {
     private final String password;
 
     Subscriber(String uri, String topic) throws MqttException {
-        this(uri, topic, null, null);
+        this(uri, topic, null, null, "bbq-test-subscriber");
+    }
+
+    Subscriber(String uri, String topic, String clientId) throws MqttException {
+        this(uri, topic, null, null, clientId);
     }
 
     Subscriber(String uri, String topic, String user, String password) throws MqttException {
+        this(uri, topic, user, password, "bbq-test-subscriber");
+    }
+
+    Subscriber(String uri, String topic, String user, String password, String clientId) throws MqttException {
         this.topic = topic;
         this.user = user;
         this.password = password;
-        client = new MqttClient(uri, "bbq-test-subscriber", new MemoryPersistence());
+        client = new MqttClient(uri, clientId, new MemoryPersistence());
         client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
