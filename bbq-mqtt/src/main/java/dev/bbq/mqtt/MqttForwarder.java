@@ -129,11 +129,11 @@ public final class MqttForwarder implements AutoCloseable {
     /**
      * Starts the forwarder's thread, which connects and forwards frames until {@link #close()}.
      *
-     * @throws IllegalStateException if already started
+     * @throws IllegalStateException if already started, or closed
      */
     public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("already started");
+        if (thread != null || stopping) {
+            throw new IllegalStateException(stopping ? "closed" : "already started");
         }
         thread = new Thread(this::run, "bbq-mqtt-forwarder[" + clientId + "]");
         thread.setDaemon(true);

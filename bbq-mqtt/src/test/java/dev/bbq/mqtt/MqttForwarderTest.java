@@ -10,16 +10,21 @@ import dev.bbq.BBQueue;
 import dev.bbq.Frame;
 import dev.bbq.FrameConsumer;
 import dev.bbq.FrameProducer;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,6 +211,59 @@ class MqttForwarderTest {
         await("20 frames forwarded", 10_000, () -> forwarder.stats().framesAcknowledged() == 20);
         assertEquals(0, checkInOrder(List.of(1L, 3L, 5L, 7L, 9L, 11L, 13L, 15L, 17L, 19L), odd.await(10, 5_000)));
         assertEquals(0, checkInOrder(List.of(0L, 2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L), even.await(10, 5_000)));
+    }
+
+    @Test
+    void overTlsWithTheBrokersCertificateTrusted() throws Exception {
+        // A self-signed certificate for 127.0.0.1, made by openssl; the client trusts exactly it.
+        Path key = dir.resolve("broker.key");
+        Path cert = dir.resolve("broker.crt");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0,
+                () -> "openssl failed: " + readQuietly(dir.resolve("openssl.log")));
+        Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence false",
+                "certfile " + cert, "keyfile " + key));
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("broker", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+
+        BBQueue queue = BBQueue.allocate(1 << 14);
+        FrameProducer producer = queue.frameProducer();
+        for (long seq = 0; seq < 50; seq++) {
+            write(producer, frame(seq));
+        }
+        String uri = "ssl://127.0.0.1:" + broker.port;
+        MqttForwarder forwarder = closing(forwarder(queue.frameConsumer(), uri)
+                .socketFactory(tls.getSocketFactory()).build());
+        forwarder.start();
+        await("50 frames over TLS", 10_000, () -> forwarder.stats().framesAcknowledged() == 50);
+
+        // Without the broker's certificate trusted, the handshake fails: a clear error, nothing released.
+        BBQueue other = BBQueue.allocate(1 << 12);
+        write(other.frameProducer(), frame(0));
+        MqttForwarder untrusting = closing(forwarder(other.frameConsumer(), uri).build());
+        untrusting.start();
+        await("a failed handshake", 10_000, () -> untrusting.stats().connectFailures() >= 1);
+        assertEquals(0, other.stats().framesReleased());
+        assertTrue(untrusting.stats().lastError().contains("SSL") || untrusting.stats().lastError().contains("cert"),
+                untrusting.stats().lastError());
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
