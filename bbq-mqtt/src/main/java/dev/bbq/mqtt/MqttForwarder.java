@@ -335,8 +335,9 @@ public final class MqttForwarder implements AutoCloseable {
             state = ConnectionState.CONNECTED;
             return true;
         } catch (MqttException | IllegalArgumentException e) {
-            connectFailures.incrementAndGet();
+            // The error first: whoever sees the count go up sees why.
             lastError = "connect to " + serverUri + " failed: " + describe(e);
+            connectFailures.incrementAndGet();
             close(c);
             if (Thread.interrupted()) {
                 throw new InterruptedException();

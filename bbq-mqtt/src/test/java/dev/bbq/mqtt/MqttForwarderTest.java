@@ -254,8 +254,8 @@ class MqttForwarderTest {
         untrusting.start();
         await("a failed handshake", 10_000, () -> untrusting.stats().connectFailures() >= 1);
         assertEquals(0, other.stats().framesReleased());
-        assertTrue(untrusting.stats().lastError().contains("SSL") || untrusting.stats().lastError().contains("cert"),
-                untrusting.stats().lastError());
+        String error = untrusting.stats().lastError();
+        assertTrue(error.contains("SSL") || error.contains("cert"), error);
     }
 
     private static String readQuietly(Path file) {
