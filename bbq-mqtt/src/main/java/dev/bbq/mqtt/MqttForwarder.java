@@ -281,10 +281,10 @@ public final class MqttForwarder implements AutoCloseable {
                 // The broker has the frame: only now may it leave the queue.
                 frame.release();
                 frame = null;
-                framesAcknowledged.incrementAndGet();
                 bytesAcknowledged.addAndGet(payload.length);
                 lastAckNanos = System.nanoTime();
                 acked = true;
+                framesAcknowledged.incrementAndGet(); // last: who sees it sees the bytes and the time too
             }
         } catch (InterruptedException e) {
             // close(): fall through
