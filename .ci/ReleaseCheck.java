@@ -37,7 +37,7 @@ public final class ReleaseCheck {
 
     /** What is published: artifact id, and whether it is a jar (with sources and javadoc) or a POM only. */
     private static final Map<String, Boolean> PUBLISHED = new TreeMap<>(Map.of(
-            "bbq-core", true, "bbq-serial", true, "bbq-pi4j", true, "bbq-metrics", true, "bbq-bom", false));
+            "bbq-core", true, "bbq-serial", true, "bbq-pi4j", true, "bbq-metrics", true, "bbq-mqtt", true, "bbq-bom", false));
 
     private final List<String> failures = new ArrayList<>();
     private int passed;
@@ -174,7 +174,8 @@ public final class ReleaseCheck {
                     versioned &= text(dep, "version").equals(text(project, "version"));
                 }
             }
-            ok(managed.equals(new TreeSet<>(List.of("dev.bbq:bbq-core", "dev.bbq:bbq-metrics", "dev.bbq:bbq-pi4j",
+            ok(managed.equals(new TreeSet<>(List.of("dev.bbq:bbq-core", "dev.bbq:bbq-metrics", "dev.bbq:bbq-mqtt",
+                    "dev.bbq:bbq-pi4j",
                     "dev.bbq:bbq-serial"))),
                     "bbq-bom manages exactly the libraries: " + managed);
             ok(versioned, "bbq-bom pins each library to its own version");
