@@ -43,4 +43,24 @@ final class Bytes {
         grant.release(grant.length());
         return b;
     }
+
+    /** The next frame's bytes, released; fails if no frame is there. */
+    static byte[] readFrame(FrameConsumer consumer) {
+        Frame frame = consumer.tryRead();
+        if (frame == null) {
+            throw new AssertionError("a frame is there");
+        }
+        byte[] bytes = remaining(frame.buffer());
+        frame.release();
+        return bytes;
+    }
+
+    /** {@code length} bytes that differ with {@code seed}: a frame whose bytes say which it is. */
+    static byte[] seeded(int seed, int length) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (seed * 31 + i * 7 + 1);
+        }
+        return b;
+    }
 }

@@ -167,24 +167,14 @@ class FrameBatchTest {
     }
 
     private static byte[] read(FrameConsumer consumer) {
-        Frame frame = consumer.tryRead();
-        assertTrue(frame != null, "a frame is there");
-        byte[] bytes = remaining(frame.buffer());
-        frame.release();
-        return bytes;
+        return Bytes.readFrame(consumer);
     }
 
     private static byte[] remaining(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
+        return Bytes.remaining(b.duplicate());
     }
 
     private static byte[] bytes(int seed, int length) {
-        byte[] b = new byte[length];
-        for (int i = 0; i < length; i++) {
-            b[i] = (byte) (seed * 31 + i * 7 + 1);
-        }
-        return b;
+        return Bytes.seeded(seed, length);
     }
 }
