@@ -58,6 +58,14 @@ final class Soak {
     /** Chaos mode and the producer's own fields (to count wraps), which the public API does not show. */
     private static final StressAccess INTERNALS = Secrets.stressAccess();
 
+    /**
+     * Whether a run must have exercised every path it names (on by default). The module-path check
+     * in {@code mvn verify} runs one second only to show that the jars load as modules, too short
+     * to be sure of reaching every path, so it turns this off.
+     */
+    private static final boolean REQUIRE_COVERAGE =
+            Boolean.parseBoolean(System.getProperty("bbq.soak.requireCoverage", "true"));
+
     private Soak() {
     }
 
@@ -179,7 +187,7 @@ final class Soak {
                 return totals;
             }
             for (String name : mustHappen()) {
-                if (count(name)[0] == 0) {
+                if (REQUIRE_COVERAGE && count(name)[0] == 0) {
                     return "the run never exercised: " + name;
                 }
             }
