@@ -35,6 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * every frame.
  */
 class MqttForwarderTest {
+    /**
+     * The bound on any one writeOrDrop call: generous, so that a loaded machine's scheduling and GC
+     * pauses never fail it, yet below every network wait a blocked call would sit through (the
+     * 3 s outage, the 1.5 s connect timeout of a silent host). A bound on "never waited", not on speed.
+     */
+    private static final long NEVER_WAITED_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final String TOPIC = "bbq/test";
 
     @TempDir
@@ -313,7 +320,7 @@ class MqttForwarderTest {
         System.out.println("outage: " + duplicates + " repeats at the subscriber; " + stats + "; " + queue.stats());
         assertEquals(accepted.size() + stats.framesRedelivered(), stats.framesPublished(), stats.toString());
         assertEquals(driver.attempts - accepted.size(), queue.stats().framesDropped(), "every drop counted");
-        assertTrue(driver.slowestCallNanos < TimeUnit.MILLISECONDS.toNanos(200),
+        assertTrue(driver.slowestCallNanos < NEVER_WAITED_NANOS,
                 "writeOrDrop never waited for the network: slowest call " + driver.slowestCallNanos + " ns");
     }
 
@@ -337,7 +344,7 @@ class MqttForwarderTest {
         long t0 = System.nanoTime();
         wrong.close();
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "close() does not hang");
-        assertTrue(driver.slowestCallNanos < TimeUnit.MILLISECONDS.toNanos(200));
+        assertTrue(driver.slowestCallNanos < NEVER_WAITED_NANOS);
 
         // The right password: the frames that waited are forwarded now.
         Subscriber subscriber = closing(new Subscriber(broker.uri(), TOPIC, "pi", "right"));
@@ -360,12 +367,12 @@ class MqttForwarderTest {
             for (String uri : uris) {
                 BBQueue queue = BBQueue.allocate(1 << 12);
                 MqttForwarder forwarder = forwarder(queue.frameConsumer(), uri)
-                        .connectTimeout(300, TimeUnit.MILLISECONDS).build();
+                        .connectTimeout(1500, TimeUnit.MILLISECONDS).build();
                 try (forwarder) {
                     forwarder.start();
                     try (Driver driver = new Driver(queue.frameProducer(), 200_000, 5_000)) {
                         driver.join();
-                        assertTrue(driver.slowestCallNanos < TimeUnit.MILLISECONDS.toNanos(200),
+                        assertTrue(driver.slowestCallNanos < NEVER_WAITED_NANOS,
                                 "writeOrDrop never waited: " + driver.slowestCallNanos + " ns");
                         assertTrue(queue.stats().framesDropped() > 0, "the full queue dropped, counted");
                     }
