@@ -191,46 +191,47 @@ class DriverThreadTest {
         assertEquals(1, d.ends.get(), "and its queue half is closed");
     }
 
-    @Test
-    void anUnexpectedExceptionIsReportedOnceThroughFailureWithItAsTheCause() throws Exception {
-        List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * Runs a driver whose first turn throws {@code thrown} to its end, and collects in
+     * {@code uncaught} what reached the uncaught-exception handler meanwhile.
+     */
+    static Driver throwing(Throwable thrown, List<Throwable> uncaught) throws InterruptedException {
+        Driver d = new Driver(driver -> {
+            if (thrown instanceof Error) {
+                throw (Error) thrown;
+            }
+            throw (RuntimeException) thrown;
+        });
         Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
         try {
-            IllegalStateException bug = new IllegalStateException("a bug in the turn");
-            Driver d = Driver.started(driver -> {
-                throw bug;
-            });
+            d.start();
             assertTrue(d.awaitStop(GENEROUS_SECONDS, TimeUnit.SECONDS));
-            IOException failure = d.failure();
-            assertNotNull(failure);
-            assertSame(bug, failure.getCause());
-            assertTrue(failure.getMessage().contains("test-driver"), "names the thread: " + failure.getMessage());
-            assertSame(failure, d.failure());
-            assertEquals(1, d.ends.get());
-            assertTrue(uncaught.isEmpty(), "not reported a second time by the uncaught handler: " + uncaught);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(before);
         }
+        assertEquals(1, d.ends.get(), "a failure, too, closes the queue half");
+        return d;
+    }
+
+    @Test
+    void anUnexpectedExceptionIsReportedOnceThroughFailureWithItAsTheCause() throws Exception {
+        IllegalStateException bug = new IllegalStateException("a bug in the turn");
+        List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
+        Driver d = throwing(bug, uncaught);
+        IOException failure = d.failure();
+        assertSame(bug, failure.getCause());
+        assertTrue(failure.getMessage().contains("test-driver"), "names the thread: " + failure.getMessage());
+        assertSame(failure, d.failure(), "the same report every time");
+        assertTrue(uncaught.isEmpty(), "not reported a second time by the uncaught handler: " + uncaught);
     }
 
     @Test
     void anErrorIsKeptAsTheFailureAndRethrownToTheThread() throws Exception {
+        AssertionError error = new AssertionError("an error is not the driver's to swallow");
         List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
-        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
-        try {
-            AssertionError error = new AssertionError("an error is not the driver's to swallow");
-            Driver d = Driver.started(driver -> {
-                throw error;
-            });
-            assertTrue(d.awaitStop(GENEROUS_SECONDS, TimeUnit.SECONDS));
-            assertSame(error, d.failure().getCause());
-            assertEquals(1, d.ends.get());
-            assertEquals(List.of(error), uncaught);
-        } finally {
-            Thread.setDefaultUncaughtExceptionHandler(before);
-        }
+        assertSame(error, throwing(error, uncaught).failure().getCause());
+        assertEquals(List.of(error), uncaught);
     }
 
     @Test
