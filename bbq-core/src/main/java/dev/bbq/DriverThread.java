@@ -46,9 +46,11 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>a stop request ({@link #close()}), a turn returning {@code false}, the other side closing
  *       (a {@link QueueClosedException} from a turn) or an interrupt of the driver thread (an
- *       {@link InterruptedException} from a turn, or the interrupt status found set between turns)
- *       is a normal end: no failure;</li>
- *   <li>an {@link IOException} from a turn is the failure, as thrown; any other exception is the
+ *       {@link InterruptedException} from a turn, an {@link IOException} thrown with the interrupt
+ *       status set, such as {@link java.io.InterruptedIOException} from
+ *       {@link Producer#readFrom}, or the status found set between turns) is a normal end: no
+ *       failure;</li>
+ *   <li>any other {@link IOException} from a turn is the failure, as thrown; any other exception is the
  *       cause of an {@code IOException} naming the thread. Either is kept once, from the first
  *       failure on (a later failure of {@link #end()} is added to it as suppressed), and is not also
  *       passed to the thread's uncaught-exception handler. An {@link Error} is kept the same way and
@@ -65,9 +67,11 @@ import java.util.concurrent.locks.LockSupport;
  * volatile, written by any thread and read by the driver between turns. The driver writes
  * {@code failure} and its last counter values before it counts {@code ended} down, so a thread that
  * has seen the count reach zero ({@link #isRunning()}, {@link #awaitStop}, {@link #close()}) sees
- * them. A stop request unparks the driver thread, so a turn parked in a queue wait or a trigger
- * returns early and the stop is seen at once; it does not interrupt it, because an interrupt closes
- * an {@link java.nio.channels.InterruptibleChannel} a turn may be reading.
+ * them. A stop request unparks the driver thread, so a turn parked until its next trigger (a timer,
+ * a data-ready line) returns early and the stop is seen at once; a blocking queue call goes on
+ * waiting to its timeout, which is why a turn should wait with one. A stop request does not interrupt
+ * the thread, because an interrupt closes an {@link java.nio.channels.InterruptibleChannel} a turn
+ * may be reading.
  */
 public abstract class DriverThread implements AutoCloseable {
     private static final int NEW = 0;
@@ -102,7 +106,8 @@ public abstract class DriverThread implements AutoCloseable {
 
     /**
      * One turn of the driver, on the driver thread: typically one device call and the grant that
-     * goes with it. Return soon enough to see a stop request: a device call should have a timeout.
+     * goes with it. Return soon enough to see a stop request: a device call and a blocking queue
+     * call should have a timeout.
      *
      * @return whether to go on; {@code false} ends the driver normally (an end of input)
      * @throws IOException if the device failed: the driver ends with this {@link #failure()}
@@ -171,7 +176,9 @@ public abstract class DriverThread implements AutoCloseable {
         } catch (QueueClosedException | InterruptedException e) {
             // the other side closed (nobody is left to serve) or an interrupt from outside: a normal end
         } catch (IOException e) {
-            failure = e;
+            if (!Thread.currentThread().isInterrupted()) {
+                failure = e;
+            } // else the interrupt's doing (InterruptedIOException from a queue wait, ClosedByInterruptException)
         } catch (RuntimeException | Error e) {
             failure = new IOException(thread.getName() + " failed: " + e, e);
             thrown = e;
@@ -263,7 +270,7 @@ public abstract class DriverThread implements AutoCloseable {
         if (Thread.currentThread() == thread) {
             return;
         }
-        LockSupport.unpark(thread); // a turn parked in a queue wait or a trigger returns at once
+        LockSupport.unpark(thread); // a turn parked until its next trigger returns at once
         try {
             awaitEnd(stopWaitNanos);
         } catch (InterruptedException e) {

@@ -3,7 +3,11 @@ package dev.bbq;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -84,6 +89,34 @@ class DriverThreadTest {
         }
     }
 
+    /** The user guide's and the class comment's example, as written there. */
+    static final class ChannelPump extends DriverThread {
+        private final ReadableByteChannel in;
+        private final Producer producer;
+
+        private ChannelPump(ReadableByteChannel in, Producer producer) {
+            super("channel-pump", 0, 2, TimeUnit.SECONDS);
+            this.in = in;
+            this.producer = producer;
+        }
+
+        static ChannelPump start(ReadableByteChannel in, Producer producer) {
+            ChannelPump pump = new ChannelPump(in, producer);
+            pump.start();
+            return pump;
+        }
+
+        @Override
+        protected boolean turn() throws IOException {
+            return producer.readFrom(in) >= 0;   // go on until the channel's end
+        }
+
+        @Override
+        protected void end() {
+            producer.close();
+        }
+    }
+
     /** A turn that parks briefly and goes on: an idle device. */
     static boolean idle(Driver d) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -110,6 +143,19 @@ class DriverThreadTest {
         assertTrue(t != Thread.currentThread() && t.isDaemon(), "a daemon thread of its own");
         assertEquals("test-driver", t.getName());
         d.close();
+    }
+
+    @Test
+    void theGuidesChannelPumpMovesAChannelIntoTheQueueAndEndsTheStreamAtTheChannelsEnd() throws Exception {
+        byte[] input = Bytes.sequence(0, 10_000);
+        BBQueue queue = BBQueue.allocate(1024);
+        Consumer consumer = queue.consumer();
+        ChannelPump pump = ChannelPump.start(Channels.newChannel(new ByteArrayInputStream(input)), queue.producer());
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        consumer.asInputStream().transferTo(got); // to the end of the stream, which end() makes
+        assertArrayEquals(input, got.toByteArray());
+        assertTrue(pump.awaitStop(GENEROUS_SECONDS, TimeUnit.SECONDS));
+        assertNull(pump.failure());
     }
 
     @Test
@@ -154,11 +200,11 @@ class DriverThreadTest {
     }
 
     @Test
-    void closeWakesATurnParkedInAWaitInsteadOfWaitingItOut() throws Exception {
+    void closeWakesATurnParkedUntilItsNextTriggerInsteadOfWaitingItOut() throws Exception {
         CountDownLatch parked = new CountDownLatch(1);
         Driver d = Driver.started(driver -> {
             parked.countDown();
-            LockSupport.parkNanos(TimeUnit.MINUTES.toNanos(5)); // a trigger or a queue wait
+            LockSupport.parkNanos(TimeUnit.MINUTES.toNanos(5)); // a trigger's wait for its next transfer
             return true;
         });
         assertTrue(parked.await(GENEROUS_SECONDS, TimeUnit.SECONDS));
@@ -300,6 +346,16 @@ class DriverThreadTest {
         assertTrue(waiting.awaitStop(GENEROUS_SECONDS, TimeUnit.SECONDS), "InterruptedException from the wait");
         assertNull(waiting.failure(), "an interrupt is a stop, not a failure");
         assertEquals(1, waiting.ends.get());
+
+        BBQueue full = BBQueue.allocate(64);
+        Producer producer = full.producer();
+        producer.tryGrantExact(64).commit(64);
+        Driver reading = Driver.started(driver -> producer.readFrom(Channels.newChannel(new ByteArrayInputStream(
+                new byte[8]))) >= 0);
+        awaitTrue(() -> reading.turnThread.get() != null, "the turn waits for room");
+        reading.turnThread.get().interrupt();
+        assertTrue(reading.awaitStop(GENEROUS_SECONDS, TimeUnit.SECONDS), "InterruptedIOException from the wait");
+        assertNull(reading.failure(), "an IOException that an interrupt caused is a stop too");
 
         Driver swallowing = Driver.started(driver -> {
             try {
