@@ -25,6 +25,9 @@
  *       default) decides how blocking calls wait, and a {@link dev.bbq.Waiter} lets a strategy park
  *       a side until the other side publishes.</li>
  *   <li>{@link dev.bbq.QueueStats}: a snapshot of the counters, from {@link dev.bbq.BBQueue#stats()}.</li>
+ *   <li>{@link dev.bbq.DriverThread}: the life cycle of a thread that pumps a device into a queue
+ *       half or out of one (start, turns, stop, failure, counters), which the serial and Pi4J pumps
+ *       run on and a pump of your own can extend.</li>
  *   <li>Streams: {@link dev.bbq.Producer#asOutputStream()} and
  *       {@link dev.bbq.Consumer#asInputStream()} put a raw queue behind {@code java.io}.</li>
  *   <li>{@link dev.bbq.QueueClosedException}: the other side, or this one, has closed.

@@ -116,7 +116,7 @@ public final class I2cPump extends PumpDriver {
         /**
          * Sets how many device failures in a row the pump tolerates before it gives up.
          *
-         * @param n failed reads in a row that stop the pump with a {@link PumpDriver#failure() failure},
+         * @param n failed reads in a row that stop the pump with a {@link I2cPump#failure() failure},
          *        at least 1 (10 by default)
          * @return this builder
          */
@@ -139,7 +139,7 @@ public final class I2cPump extends PumpDriver {
                 throw new IllegalStateException("set register(r) and length(n) before start()");
             }
             I2cPump pump = new I2cPump(this);
-            pump.startThread();
+            pump.start();
             return pump;
         }
     }

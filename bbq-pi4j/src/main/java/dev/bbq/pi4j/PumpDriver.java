@@ -1,13 +1,10 @@
 package dev.bbq.pi4j;
 
-import dev.bbq.ReusableWriteGrant;
+import dev.bbq.DriverThread;
 import dev.bbq.FrameProducer;
-import dev.bbq.QueueClosedException;
+import dev.bbq.ReusableWriteGrant;
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The driver thread shared by {@link SpiPump} and {@link I2cPump}: waits for its
@@ -25,10 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * pump then closes its trigger and its frame producer, so the consumer reads every committed
  * packet and then sees the end of the stream.
  *
- * <p>Visibility: {@code stopRequested} is volatile; {@code failure} is written before
- * {@code stopped} counts down; each counter has the pump thread as its only writer (opaque stores).
+ * <p>The life cycle (start, stop, failure, counters) is {@link DriverThread}'s; this class adds the
+ * trigger, the packet path into the frame grant and the pump's counters.
  */
-abstract class PumpDriver implements AutoCloseable {
+abstract class PumpDriver extends DriverThread {
     static final int TRIGGERS = 0;
     static final int TRANSFERS = 1;
     static final int PACKETS = 2;
@@ -45,24 +42,14 @@ abstract class PumpDriver implements AutoCloseable {
     private final ReusableWriteGrant grant = new ReusableWriteGrant();
     private final PumpTrigger trigger;
     private final int maxConsecutiveFailures;
-    private final AtomicLongArray counters = new AtomicLongArray(8);
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Thread thread;
-    private volatile boolean stopRequested;
-    private volatile IOException failure;
     private int consecutiveFailures;
 
     PumpDriver(String name, FrameProducer out, PumpTrigger trigger, int scratchSize, int maxConsecutiveFailures) {
+        super(name, 8, 2, TimeUnit.SECONDS);
         this.out = out;
         this.trigger = trigger;
         this.scratch = new byte[scratchSize];
         this.maxConsecutiveFailures = maxConsecutiveFailures;
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
-    }
-
-    final void startThread() {
-        thread.start();
     }
 
     /** Reads one due packet and accounts for it under exactly one outcome counter. */
@@ -74,28 +61,21 @@ abstract class PumpDriver implements AutoCloseable {
     /** A description of the device, for messages. */
     abstract String device();
 
-    private void run() {
+    @Override
+    protected final boolean turn() throws IOException, InterruptedException {
+        if (trigger.await(STOP_POLL_NANOS)) {
+            add(TRIGGERS, 1);
+            pumpOne();
+        }
+        return true;
+    }
+
+    @Override
+    protected final void end() {
         try {
-            while (!stopRequested) {
-                if (trigger.await(STOP_POLL_NANOS)) {
-                    add(TRIGGERS, 1);
-                    pumpOne();
-                }
-            }
-        } catch (IOException e) {
-            failure = e;
-        } catch (QueueClosedException | InterruptedException e) {
-            // nobody left to read, or interrupted from outside: a normal stop
-        } catch (RuntimeException | Error e) {
-            failure = new IOException(device() + ": pump failed: " + e, e);
-            throw e;
+            trigger.close();
         } finally {
-            try {
-                trigger.close();
-            } finally {
-                out.close();
-                stopped.countDown();
-            }
+            out.close();
         }
     }
 
@@ -142,67 +122,14 @@ abstract class PumpDriver implements AutoCloseable {
         }
     }
 
-    final void add(int counter, long n) {
-        counters.setOpaque(counter, counters.getPlain(counter) + n);
-    }
-
     /**
      * The pump's counters, for monitoring the device link.
      *
      * @return a snapshot of the counters; safe from any thread
      */
     public final PumpStats stats() {
-        AtomicLongArray c = counters;
-        return new PumpStats(c.getOpaque(TRIGGERS), c.getOpaque(TRANSFERS), c.getOpaque(PACKETS), c.getOpaque(BYTES),
-                c.getOpaque(DROPPED), c.getOpaque(FAILED), c.getOpaque(BAD_LENGTHS), c.getOpaque(EMPTY));
-    }
-
-    /**
-     * Whether the pump thread still fetches packets; it stops on a stop request or a failure.
-     *
-     * @return whether the pump thread is still running
-     */
-    public final boolean isRunning() {
-        return stopped.getCount() != 0;
-    }
-
-    /**
-     * What stopped the pump, if it was not asked to stop.
-     *
-     * @return why the pump stopped on its own (repeated device failures, or an unexpected exception),
-     *         or {@code null} if it is running or was stopped normally
-     */
-    public final IOException failure() {
-        return failure;
-    }
-
-    /**
-     * Waits for the pump thread to end.
-     *
-     * @param timeout how long to wait
-     * @param unit its unit
-     * @return whether it has ended
-     * @throws InterruptedException if interrupted while waiting
-     */
-    public final boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
-        return stopped.await(timeout, unit);
-    }
-
-    /**
-     * Stops the pump and waits for it, up to two seconds: it finishes the packet in progress, closes
-     * its trigger and its frame producer. A device call that hangs may take longer:
-     * {@link #isRunning()} and {@link #awaitStop} tell. Does not close the Pi4J device or context.
-     * Idempotent; an interrupt ends the wait and stays set.
-     */
-    @Override
-    public final void close() {
-        stopRequested = true;
-        LockSupport.unpark(thread); // a trigger parked for up to its stop-poll interval returns at once
-        try {
-            stopped.await(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return new PumpStats(counter(TRIGGERS), counter(TRANSFERS), counter(PACKETS), counter(BYTES),
+                counter(DROPPED), counter(FAILED), counter(BAD_LENGTHS), counter(EMPTY));
     }
 
     @Override

@@ -192,7 +192,7 @@ public final class SpiPump extends PumpDriver {
         /**
          * Sets how many device failures in a row the pump tolerates before it gives up.
          *
-         * @param n failed transfers in a row that stop the pump with a {@link PumpDriver#failure() failure},
+         * @param n failed transfers in a row that stop the pump with a {@link SpiPump#failure() failure},
          *        at least 1 (10 by default)
          * @return this builder
          */
@@ -226,7 +226,7 @@ public final class SpiPump extends PumpDriver {
                 throw new IllegalStateException("set packetSize(n) or lengthHeader(bytes, max) before start()");
             }
             SpiPump pump = new SpiPump(this);
-            pump.startThread();
+            pump.start();
             return pump;
         }
     }

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>It stops when asked ({@link #close()}), when the port fails ({@link #failure()} says how;
  * {@link SerialStats#errors()} counts it), or when the queue's consumer closes. In every case it
  * closes the producer: the consumer reads everything committed before, then sees the end of the stream.
+ * {@link #close()} waits up to the read timeout plus two seconds and does not close the port. The
+ * life cycle is {@link dev.bbq.DriverThread}'s.
  */
 public final class SerialPump extends SerialDriver {
     private final Producer producer;
@@ -39,16 +41,15 @@ public final class SerialPump extends SerialDriver {
     static SerialPump start(SerialLink link, SerialSettings settings, Producer producer) {
         Objects.requireNonNull(producer, "producer");
         SerialPump pump = new SerialPump(link, settings, producer);
-        pump.startThread();
+        pump.start();
         return pump;
     }
 
     @Override
-    boolean loop() throws IOException, InterruptedException {
+    protected boolean turn() throws IOException, InterruptedException {
         int n = link.read(staging, 0, staging.length);
         if (n < 0) {
-            throw new IOException("serial port " + link.name() + " failed while reading (" + link.lastError()
-                    + "): was it unplugged or closed?");
+            throw portFailed("reading");
         }
         if (n == 0) {
             return true; // the read timeout passed: look at the stop flag
@@ -84,7 +85,7 @@ public final class SerialPump extends SerialDriver {
     }
 
     @Override
-    void closeQueue() {
+    protected void end() {
         producer.close();
     }
 }

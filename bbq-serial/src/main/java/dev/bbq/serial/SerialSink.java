@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It stops when asked ({@link #close()}), when the port fails ({@link #failure()}), or at the end
  * of the stream (the producer closed and everything was written). It then closes the consumer, so a
- * producer still writing gets {@link dev.bbq.QueueClosedException}.
+ * producer still writing gets {@link dev.bbq.QueueClosedException}. {@link #close()} waits up to the
+ * read timeout plus two seconds and does not close the port; a sink blocked in a write to a stalled
+ * line (jSerialComm has no write timeout on Linux) may take longer: {@link #isRunning()} and
+ * {@link #awaitStop} tell. The life cycle is {@link dev.bbq.DriverThread}'s.
  */
 public final class SerialSink extends SerialDriver {
     private final Consumer consumer;
@@ -33,12 +36,12 @@ public final class SerialSink extends SerialDriver {
     static SerialSink start(SerialLink link, SerialSettings settings, Consumer consumer) {
         Objects.requireNonNull(consumer, "consumer");
         SerialSink sink = new SerialSink(link, settings, consumer);
-        sink.startThread();
+        sink.start();
         return sink;
     }
 
     @Override
-    boolean loop() throws IOException, InterruptedException {
+    protected boolean turn() throws IOException, InterruptedException {
         if (!consumer.read(grant, settings.readTimeoutMillis(), TimeUnit.MILLISECONDS)) {
             return !consumer.isClosed(); // stop at the end of the stream, else look at the stop flag
         }
@@ -51,8 +54,7 @@ public final class SerialSink extends SerialDriver {
             }
             int written = link.write(staging, 0, k);
             if (written < 0) {
-                throw new IOException("serial port " + link.name() + " failed while writing (" + link.lastError()
-                        + "): was it unplugged or closed?");
+                throw portFailed("writing");
             }
             if (written > 0) {
                 add(TRANSFERS, 1);
@@ -66,7 +68,7 @@ public final class SerialSink extends SerialDriver {
     }
 
     @Override
-    void closeQueue() {
+    protected void end() {
         consumer.close();
     }
 }

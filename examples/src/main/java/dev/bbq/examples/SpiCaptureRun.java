@@ -89,6 +89,9 @@ final class SpiCaptureRun {
                 }
                 sensor.join(10_000);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                // The pump counts a packet just after committing it: the consumer can see the last frame
+                // before its count. Once the pump has stopped, the counters are final.
+                pump.close();
                 PumpStats s = pump.stats();
                 out.println(String.format(Locale.ROOT, "spi-capture: %,d packets of %d bytes captured by SpiPump on "
                         + "Pi4J's mock platform in %.2f s (%,.0f packets/s)", good + bad, packetSize, seconds,

@@ -7,7 +7,6 @@ import dev.bbq.serial.SerialConnection;
 import dev.bbq.serial.SerialPump;
 import dev.bbq.serial.SerialSettings;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real UART (or a pseudo-terminal, or a USB serial adapter): bbq-serial's {@link SerialPump}
@@ -15,9 +14,8 @@ import java.util.concurrent.TimeUnit;
  * {@code COBS(record + check) 0x00} with the check chosen by {@code --check}, exactly as the simulated
  * device and {@code telemetry-device} do.
  */
-final class SerialSource implements Source {
+final class SerialSource extends PumpSource<SerialPump> {
     private final SerialConnection connection;
-    private SerialPump pump;
 
     private SerialSource(SerialConnection connection) {
         this.connection = connection;
@@ -61,31 +59,8 @@ final class SerialSource implements Source {
     }
 
     @Override
-    public void start(Producer raw, FrameProducer framed) {
-        pump = connection.startPump(raw);
-    }
-
-    @Override
-    public void stop() {
-        if (pump != null) {
-            pump.close();
-        }
-    }
-
-    @Override
-    public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
-        return pump == null || pump.awaitStop(timeout, unit);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return pump != null && pump.isRunning();
-    }
-
-    @Override
-    public String failure() {
-        IOException e = pump == null ? null : pump.failure();
-        return e == null ? null : Cli.oneLineMessage(e);
+    SerialPump startPump(Producer raw, FrameProducer framed) {
+        return connection.startPump(raw);
     }
 
     @Override
@@ -95,22 +70,12 @@ final class SerialSource implements Source {
 
     @Override
     public long bytesDropped() {
+        SerialPump pump = pump();
         return pump == null ? 0 : pump.stats().bytesDropped();
     }
 
     @Override
-    public SimulatedDevice.Truth truth() {
-        return null;
-    }
-
-    @Override
-    public long framesSent() {
-        return -1;
-    }
-
-    @Override
-    public void close() {
-        stop();
+    void closeDevice() {
         connection.close();
     }
 }

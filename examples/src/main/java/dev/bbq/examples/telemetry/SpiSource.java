@@ -10,6 +10,7 @@ import dev.bbq.FrameProducer;
 import dev.bbq.Producer;
 import dev.bbq.examples.Cli;
 import dev.bbq.pi4j.LinuxFsContext;
+import dev.bbq.pi4j.PumpStats;
 import dev.bbq.pi4j.PumpTrigger;
 import dev.bbq.pi4j.SpiPort;
 import dev.bbq.pi4j.SpiPump;
@@ -28,12 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>This class is the only one of the telemetry demo that touches Pi4J (Java 21 class files): it is
  * loaded only after {@link Cli#requirePi4jRuntime(String)} has checked the JVM.
  */
-final class SpiSource implements Source {
+final class SpiSource extends PumpSource<SpiPump> {
     private final Context pi4j;
     private final Spi spi;
     private final TelemetryCommand options;
     private final String device;
-    private SpiPump pump;
 
     private SpiSource(Context pi4j, Spi spi, TelemetryCommand options, String device) {
         this.pi4j = pi4j;
@@ -87,7 +87,7 @@ final class SpiSource implements Source {
     }
 
     @Override
-    public void start(Producer raw, FrameProducer framed) {
+    SpiPump startPump(Producer raw, FrameProducer framed) {
         SpiPump.Builder builder = SpiPump.builder(SpiPort.of(spi), framed);
         if (options.lengthHeader != null) {
             builder.lengthHeader(options.lengthHeader, options.maxPacket);
@@ -101,34 +101,17 @@ final class SpiSource implements Source {
         } else {
             builder.trigger(PumpTrigger.polling(options.poll.toNanos(), TimeUnit.NANOSECONDS));
         }
-        pump = builder.start();
-    }
-
-    @Override
-    public void stop() {
-        if (pump != null) {
-            pump.close();
-        }
-    }
-
-    @Override
-    public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
-        return pump == null || pump.awaitStop(timeout, unit);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return pump != null && pump.isRunning();
-    }
-
-    @Override
-    public String failure() {
-        return pump == null || pump.failure() == null ? null : Cli.oneLineMessage(pump.failure());
+        return builder.start();
     }
 
     @Override
     public long framesDropped() {
-        return pump == null ? 0 : pump.stats().dropped() + pump.stats().failed();
+        SpiPump pump = pump();
+        if (pump == null) {
+            return 0;
+        }
+        PumpStats s = pump.stats(); // one snapshot, so that the two counters agree
+        return s.dropped() + s.failed();
     }
 
     @Override
@@ -137,18 +120,7 @@ final class SpiSource implements Source {
     }
 
     @Override
-    public SimulatedDevice.Truth truth() {
-        return null;
-    }
-
-    @Override
-    public long framesSent() {
-        return -1;
-    }
-
-    @Override
-    public void close() {
-        stop();
+    void closeDevice() {
         pi4j.shutdown();
     }
 }
