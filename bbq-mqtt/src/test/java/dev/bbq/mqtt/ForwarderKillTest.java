@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A forwarder over a queue file, killed with SIGKILL in the middle of its work and started again in a
- * new process, several times: every frame reaches the subscriber in order, and a frame is repeated only
- * right where a forwarder died, at most once per death (the frame it had published and not yet seen
- * acknowledged: one is in flight at a time).
+ * new process, several times: every frame reaches the subscriber in order, and frames are repeated only
+ * right where a forwarder died, at most once per death: the frame it had published and not yet seen
+ * acknowledged (one is in flight at a time), or with batching the frames of that one message.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ForwarderKillTest {
@@ -48,16 +48,46 @@ class ForwarderKillTest {
         }
     }
 
-    private Process startChild(Path file, String uri, int n) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private Process startChild(Path file, String uri, int n, int batchFrames) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                ForwarderChild.class.getName(), file.toString(), uri, TOPIC);
+                ForwarderChild.class.getName(), file.toString(), uri, TOPIC));
+        if (batchFrames > 1) {
+            command.addAll(List.of(String.valueOf(batchFrames), "4096"));
+        }
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child-" + n + ".log").toFile()).start();
     }
 
     @Test
     void aForwarderKilledAndRestartedRepeatsOnlyTheFrameInFlightAndLosesNothing() throws Exception {
+        killAndRestart(1);
+    }
+
+    @Test
+    void withBatchingOnlyTheBatchInFlightIsRepeated() throws Exception {
+        killAndRestart(40);
+    }
+
+    /** Frames of the messages received, in order: each message one frame, or a batch of them. */
+    private static List<byte[]> frames(List<byte[]> messages, int batchFrames) {
+        if (batchFrames == 1) {
+            return messages;
+        }
+        List<byte[]> frames = new ArrayList<>();
+        for (byte[] m : messages) {
+            frames.addAll(BatchPayloadTest.decode(m));
+        }
+        return frames;
+    }
+
+    /** The sequence number of a message's last frame. */
+    private static long lastSeq(byte[] message, int batchFrames) {
+        List<byte[]> frames = frames(List.of(message), batchFrames);
+        return seq(frames.get(frames.size() - 1));
+    }
+
+    private void killAndRestart(int batchFrames) throws Exception {
         Random random = new Random(20);
         try (Mosquitto broker = Mosquitto.start(dir, "allow_anonymous true", "persistence false");
              Subscriber subscriber = new Subscriber(broker.uri(), TOPIC)) {
@@ -71,7 +101,7 @@ class ForwarderKillTest {
 
             for (int k = 0; k <= KILLS; k++) {
                 int before = subscriber.messages().size();
-                child = startChild(file, broker.uri(), k);
+                child = startChild(file, broker.uri(), k, batchFrames);
                 if (k == KILLS) {
                     break; // the last one forwards the rest
                 }
@@ -79,7 +109,7 @@ class ForwarderKillTest {
                 // publication or while waiting for its acknowledgement, most likely.
                 int progress = 200 + random.nextInt(2_000);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (subscriber.messages().size() < before + progress) {
+                while (subscriber.messages().size() * batchFrames < before * batchFrames + progress) {
                     if (!child.isAlive() || System.nanoTime() > deadline) {
                         fail("forwarder " + k + " made no progress: " + Files.readString(dir.resolve("child-" + k + ".log")));
                     }
@@ -88,27 +118,35 @@ class ForwarderKillTest {
                 child.destroyForcibly(); // SIGKILL: no close, the frame in flight stays unreleased
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the forwarder died");
             }
-            List<byte[]> received = subscriber.awaitLast(p -> seq(p) == FRAMES - 1, 60_000);
+            List<byte[]> received = frames(subscriber.awaitLast(p -> lastSeq(p, batchFrames) == FRAMES - 1, 60_000),
+                    batchFrames);
 
             long highest = -1;
+            long replay = -1; // while frames are repeated: the next one the replay must bring
             int repeats = 0;
-            List<Long> repeated = new ArrayList<>();
+            List<Long> replays = new ArrayList<>();
             for (byte[] payload : received) {
                 long seq = seq(payload);
                 assertArrayEquals(frame(seq), payload, "frame " + seq + " intact");
-                if (seq <= highest) {
-                    assertEquals(highest, seq, "only the frame in flight at a death is repeated, never an older one");
-                    repeats++;
-                    repeated.add(seq);
+                if (replay >= 0) {
+                    assertEquals(replay, seq, "a replay brings the frames in flight again, in order, to the end");
+                } else if (seq <= highest) {
+                    assertTrue(highest - seq < batchFrames, "a replay goes back one message at most: frame " + seq
+                            + " after " + highest);
+                    replays.add(seq);
+                } else {
+                    assertEquals(highest + 1, seq, "frames in order, none lost");
+                    highest = seq;
                     continue;
                 }
-                assertEquals(highest + 1, seq, "frames in order, none lost");
-                highest = seq;
+                repeats++;
+                replay = seq == highest ? -1 : seq + 1;
             }
+            assertEquals(-1, replay, "no replay cut short");
             assertEquals(FRAMES - 1, highest, "every frame arrived");
-            assertTrue(repeats <= KILLS, "at most one repeat per death: " + repeats + " " + repeated);
-            System.out.printf("ForwarderKillTest: %d kills, %d frames repeated (%s), %d received%n", KILLS, repeats,
-                    repeated, received.size());
+            assertTrue(replays.size() <= KILLS, "at most one replay per death: " + replays);
+            System.out.printf("ForwarderKillTest: batches of up to %d, %d kills, %d replays from %s, %d frames repeated,"
+                    + " %d received%n", batchFrames, KILLS, replays.size(), replays, repeats, received.size());
 
             // The successor's consumer position is in the file: once the last forwarder acknowledged the
             // last frame, the queue is empty.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bbq.BBQueue;
@@ -207,6 +208,53 @@ class MqttForwarderTest {
         assertTrue(stats.nanosSinceLastAck() >= 0);
         assertEquals(queue.stats().framesCommitted(), queue.stats().framesReleased());
         assertEquals(2_000 - accepted.size(), queue.stats().framesDropped(), "drops are counted");
+    }
+
+    @Test
+    void aBatchCarriesConsecutiveFramesInOrderAndReleasesThemWithItsAcknowledgement() throws Exception {
+        Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence false"));
+        Subscriber subscriber = closing(new Subscriber(broker.uri(), TOPIC));
+        BBQueue queue = BBQueue.allocate(1 << 20);
+        FrameProducer producer = queue.frameProducer();
+        List<Long> accepted = new ArrayList<>();
+        for (long seq = 0; seq < 5_000; seq++) {
+            write(producer, frame(seq));
+            accepted.add(seq);
+        }
+        MqttForwarder forwarder = closing(forwarder(queue.frameConsumer(), broker.uri()).batch(50, 2_000).build());
+        forwarder.start();
+        await("every frame acknowledged", 30_000, () -> forwarder.stats().framesAcknowledged() == 5_000);
+        ForwarderStats stats = forwarder.stats();
+        List<byte[]> messages = subscriber.await((int) stats.messagesPublished(), 10_000);
+        assertEquals(stats.messagesPublished(), messages.size(), "one message per batch");
+        List<byte[]> frames = new ArrayList<>();
+        for (byte[] message : messages) {
+            List<byte[]> batch = BatchPayloadTest.decode(message);
+            assertTrue(batch.size() <= 50, "at most 50 frames: " + batch.size());
+            long bytes = 0;
+            for (byte[] f : batch) {
+                bytes += f.length;
+            }
+            assertTrue(bytes <= 2_000, "at most 2,000 bytes of frames: " + bytes);
+            frames.addAll(batch);
+        }
+        assertEquals(0, checkInOrder(accepted, frames), "every frame once, in order");
+        assertEquals(5_000, stats.framesPublished());
+        assertTrue(stats.messagesPublished() <= 5_000 / 20, "batches of about 27 frames of 24 to 123 bytes: " + stats);
+        assertEquals(5_000, queue.stats().framesReleased(), "released: every acknowledged frame");
+        assertEquals(0, stats.framesRedelivered());
+    }
+
+    @Test
+    void batchingAndATopicKeyExcludeEachOther() {
+        BBQueue queue = BBQueue.allocate(1 << 12);
+        MqttForwarder.Builder b = MqttForwarder.builder(queue.frameConsumer(), "tcp://127.0.0.1:1").batch(10, 100)
+                .topic("bbq/{key}").topicKey(frame -> "k");
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+        assertEquals("batch() and topicKey() exclude each other: the frames of a batch share one topic", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> b.batch(0, 100));
+        assertThrows(IllegalArgumentException.class, () -> b.batch(65_536, 100));
+        assertThrows(IllegalArgumentException.class, () -> b.batch(10, 0));
     }
 
     @Test
