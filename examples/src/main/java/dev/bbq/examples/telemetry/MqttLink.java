@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MqttLink implements AutoCloseable {
     private static final String KIND = "{kind}";
+    /** The most bytes of records per batch with --mqtt-batch: small enough for any broker's default. */
+    static final int BATCH_BYTES = 64 * 1024;
     private static final byte[] KIND_FIELD = "\"kind\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final BBQueue queue;
@@ -43,14 +45,16 @@ final class MqttLink implements AutoCloseable {
     private final MqttForwarder forwarder;
     private final String uri;
     private final String topic;
+    private final int batch;
     private byte[] scratch;
 
-    private MqttLink(BBQueue queue, MqttForwarder forwarder, String uri, String topic, int maxMessage) {
+    private MqttLink(BBQueue queue, MqttForwarder forwarder, String uri, String topic, int batch, int maxMessage) {
         this.queue = queue;
         this.producer = queue.frameProducer();
         this.forwarder = forwarder;
         this.uri = uri;
         this.topic = topic;
+        this.batch = batch;
         this.scratch = new byte[maxMessage];
     }
 
@@ -76,12 +80,15 @@ final class MqttLink implements AutoCloseable {
                 .topicKey(perKind ? MqttLink::kind : null)
                 .connectTimeout(3, TimeUnit.SECONDS)
                 .backoff(100, 5_000, TimeUnit.MILLISECONDS);
+        if (o.batch > 1) {
+            b.batch(o.batch, BATCH_BYTES);
+        }
         if (o.user != null) {
             char[] password = o.password();
             b.credentials(o.user, password);
             Arrays.fill(password, '\0');
         }
-        MqttLink link = new MqttLink(queue, b.build(), o.uri, o.topic, maxMessageLength(maxRecordLength));
+        MqttLink link = new MqttLink(queue, b.build(), o.uri, o.topic, o.batch, maxMessageLength(maxRecordLength));
         link.forwarder.start();
         return link;
     }
@@ -108,7 +115,7 @@ final class MqttLink implements AutoCloseable {
 
     /** @return the URI and topic, for the pipeline line */
     String description() {
-        return uri + " topic " + topic;
+        return uri + " topic " + topic + (batch > 1 ? ", batches of up to " + batch + " records" : "");
     }
 
     /**
@@ -179,6 +186,11 @@ final class MqttLink implements AutoCloseable {
         b.append(String.format(Locale.ROOT, "mqtt: %,d frames published, %,d acknowledged, %,d redelivered, "
                 + "%,d dropped while the broker was away%n", s.framesPublished(), s.framesAcknowledged(),
                 s.framesRedelivered(), dropped()));
+        if (batch > 1) {
+            b.append(String.format(Locale.ROOT, "  mqtt batches: %,d messages, %.1f records each on average%n",
+                    s.messagesPublished(), s.messagesPublished() == 0 ? 0.0
+                            : (double) s.framesPublished() / s.messagesPublished()));
+        }
         if (explain) {
             b.append(String.format(Locale.ROOT, "  mqtt %s: %,d connects, %,d failed attempts, last error: %s%n", uri,
                     s.connects(), s.connectFailures(), s.lastError()));

@@ -48,6 +48,13 @@ final class MqttOptions {
                     + "dropped and counted; the pipeline never waits for the network.")
     long queue;
 
+    @Option(names = "--mqtt-batch", defaultValue = "1", paramLabel = "N",
+            description = "Up to N records per MQTT message, 1 to 65535 (default: ${DEFAULT-VALUE}, one record "
+                    + "per message as its JSON line). Above 1 every message is a batch in bbq-mqtt's BatchPayload "
+                    + "format (docs/mqtt.md): one broker round trip per batch, each record still kept until its "
+                    + "batch was acknowledged.")
+    int batch;
+
     @Option(names = "--mqtt-drain", defaultValue = "10s", converter = Cli.DurationConverter.class, paramLabel = "TIME",
             description = "At the end, how long to wait for the broker to acknowledge what is still queued "
                     + "(default: ${DEFAULT-VALUE}); what remains then counts as not delivered.")
@@ -70,6 +77,12 @@ final class MqttOptions {
         }
         if (topic.isEmpty() || topic.contains("#") || topic.contains("+")) {
             throw Cli.badValue(spec, "--topic must be a topic to publish to, without wildcards (+, #): '" + topic + "'");
+        }
+        if (batch < 1 || batch > 65_535) {
+            throw Cli.badValue(spec, "--mqtt-batch must be 1 to 65535");
+        }
+        if (batch > 1 && topic.contains("{kind}")) {
+            throw Cli.badValue(spec, "--mqtt-batch and a {kind} topic exclude each other: a batch has one topic");
         }
         if (clientId != null && clientId.isEmpty()) {
             throw Cli.badValue(spec, "--mqtt-client-id must not be empty");

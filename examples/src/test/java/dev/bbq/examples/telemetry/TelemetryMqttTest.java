@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bbq.examples.Cli;
 import dev.bbq.examples.Run;
+import dev.bbq.mqtt.BatchPayload;
 import dev.bbq.testing.mosquitto.Mosquitto;
 import dev.bbq.testing.mosquitto.Subscriber;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,38 @@ class TelemetryMqttTest {
     }
 
     @Test
+    void withBatchesEachMessageCarriesConsecutiveRecordsOfTheLog() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir, "allow_anonymous true", "persistence false");
+             Subscriber subscriber = new Subscriber(broker.uri(), "bbq/telemetry", "telemetry-test-batches")) {
+            Run run = Run.of("telemetry", "--duration", "1500ms", "--rate", "4000", "--framed-queue", "1MiB",
+                    "--out", dir.toString(), "--no-chart", "--quiet", "--mqtt", broker.uri(), "--mqtt-batch", "100");
+            assertEquals(Cli.OK, run.status, run.toString());
+            Matcher result = RESULT.matcher(run.out);
+            assertTrue(result.find(), run.out);
+            long sent = number(result.group(1));
+            assertEquals(sent, number(result.group(2)), "every record acknowledged\n" + run.out);
+            Matcher batches = Pattern.compile("mqtt batches: ([\\d,]+) messages").matcher(run.out);
+            assertTrue(batches.find(), run.out);
+            long messages = number(batches.group(1));
+            assertTrue(messages < sent, "fewer messages than records: " + messages + " for " + sent);
+
+            // The decoder a subscriber uses: BatchPayload from bbq-mqtt.
+            List<String> received = new ArrayList<>();
+            for (byte[] message : subscriber.await((int) messages, 10_000)) {
+                int n = BatchPayload.decode(message, record -> {
+                    byte[] line = new byte[record.remaining()];
+                    record.duplicate().get(line);
+                    received.add(new String(line, StandardCharsets.US_ASCII));
+                });
+                assertTrue(n >= 1 && n <= 100, "1 to 100 records per message: " + n);
+            }
+            List<String> log = Files.readAllLines(dir.resolve("telemetry.jsonl"), StandardCharsets.US_ASCII);
+            assertEquals(sent, log.size());
+            assertEquals(log, new ArrayList<>(new java.util.LinkedHashSet<>(received)), "every record, in order");
+        }
+    }
+
+    @Test
     void withoutABrokerTheLogGoesOnAndNothingCountsAsDelivered() throws Exception {
         int nobody = Mosquitto.freePort();
         long t0 = System.nanoTime();
@@ -134,6 +167,8 @@ class TelemetryMqttTest {
         "--mqtt tcp://h:1883 --mqtt-queue 100           | --mqtt-queue must be 1KiB to 1GiB",
         "--mqtt tcp://h:1883 --mqtt-queue 1KiB --readings 100 | cannot hold a record's message",
         "--mqtt-user pi                                 | need --mqtt URI",
+        "--mqtt tcp://h:1883 --mqtt-batch 0             | --mqtt-batch must be 1 to 65535",
+        "--mqtt tcp://h:1883 --mqtt-batch 5 --topic a/{kind} | exclude each other",
     })
     void badMqttOptionsAreOneLineWithStatus2(String args, String expected) {
         Run run = Run.of(("telemetry " + args.trim()).split("\\s+"));
