@@ -2,6 +2,7 @@ package dev.bbq.mqtt;
 
 import dev.bbq.FrameHandler;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -54,13 +55,14 @@ public final class BatchPayload {
      */
     public static int decode(ByteBuffer payload, FrameHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        int start = payload.position();
-        int end = payload.limit();
-        int count = check(payload, start, end);
+        ByteBuffer p = payload.duplicate().order(ByteOrder.BIG_ENDIAN); // whatever order the caller's buffer has
+        int start = p.position();
+        int end = p.limit();
+        int count = check(p, start, end);
         ByteBuffer view = payload.duplicate();
         int pos = start + HEADER_BYTES;
         for (int i = 0; i < count; i++) {
-            int length = payload.getInt(pos);
+            int length = p.getInt(pos);
             pos += FRAME_HEADER_BYTES;
             view.limit(pos + length).position(pos);
             handler.onFrame(view);

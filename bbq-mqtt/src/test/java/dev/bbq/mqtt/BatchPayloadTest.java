@@ -70,6 +70,9 @@ class BatchPayloadTest {
         assertEquals(List.of(1, 3), firsts);
         assertEquals(3, buffer.position());
         assertEquals(3 + batch.length, buffer.limit());
+        buffer.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(2, BatchPayload.decode(buffer, buf -> { }), "big-endian whatever the buffer's order");
+        assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, buffer.order());
     }
 
     @Test
