@@ -4,6 +4,9 @@ import dev.bbq.Frame;
 import dev.bbq.FrameConsumer;
 import dev.bbq.FrameHandler;
 import dev.bbq.FrameWindow;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -408,6 +411,8 @@ public final class MqttForwarder implements AutoCloseable {
             }
             if (socketFactory != null) {
                 options.setSocketFactory(socketFactory);
+            } else if (serverUri.startsWith("tcp://")) {
+                options.setSocketFactory(NoDelaySockets.FACTORY);
             }
             IMqttToken token = c.connect(options);
             token.waitForCompletion(Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
@@ -427,6 +432,47 @@ public final class MqttForwarder implements AutoCloseable {
                 throw new InterruptedException();
             }
             return false;
+        }
+    }
+
+    /**
+     * Plain sockets with TCP_NODELAY. A message that spans several TCP segments (a batch) otherwise
+     * waits for Nagle's algorithm: its last segment is held until the broker's kernel acknowledges
+     * the others, which it delays by up to 40 ms since the broker has nothing to answer before it has
+     * the whole message. Measured: batches of 100 records crawled at about 20 messages per second.
+     * Paho creates each socket with {@link #createSocket()} and connects it itself.
+     */
+    private static final class NoDelaySockets extends SocketFactory {
+        static final SocketFactory FACTORY = new NoDelaySockets();
+
+        private static Socket noDelay(Socket s) throws IOException {
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(new Socket());
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, local, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, local, localPort));
         }
     }
 
