@@ -4,6 +4,7 @@ import static dev.bbq.mqtt.MqttForwarderTest.frame;
 import static dev.bbq.mqtt.MqttForwarderTest.seq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -121,6 +122,8 @@ class ForwarderKillTest {
             List<byte[]> received = frames(subscriber.awaitLast(p -> lastSeq(p, batchFrames) == FRAMES - 1, 60_000),
                     batchFrames);
 
+            assertFalse(broker.log().contains("being dropped"), "the broker dropped messages for the subscriber, so "
+                    + "a gap would not be the forwarder's:\n" + broker.log());
             long highest = -1;
             long replay = -1; // while frames are repeated: the next one the replay must bring
             int repeats = 0;

@@ -333,7 +333,7 @@ class MqttForwarderTest {
         // Persistence on: the subscriber's session and its queued messages survive the restart, so
         // that anything the broker acknowledged before it went down still reaches the subscriber.
         Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence true",
-                "persistence_location " + dir + "/", "max_queued_messages 0", "max_inflight_messages 0"));
+                "persistence_location " + dir + "/", "max_inflight_messages 0"));
         Subscriber subscriber = closing(new Subscriber(broker.uri(), TOPIC));
         BBQueue queue = BBQueue.allocate(1 << 14); // fills in well under the outage
         MqttForwarder forwarder = closing(forwarder(queue.frameConsumer(), broker.uri()).build());
