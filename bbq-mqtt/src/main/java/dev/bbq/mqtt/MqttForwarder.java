@@ -125,10 +125,9 @@ public final class MqttForwarder implements AutoCloseable {
         this.maxPayloadBytes = b.maxPayloadBytes;
         this.rejectAfterLosses = b.rejectAfterLosses;
         this.batchFrames = b.batchFrames;
-        // A batch of several frames must fit the largest message too; only a single frame may not.
-        long room = (long) b.maxPayloadBytes - BatchPayload.HEADER_BYTES
-                - (long) BatchPayload.FRAME_HEADER_BYTES * b.batchFrames;
-        this.batchBytes = (int) Math.max(1, Math.min(b.batchBytes, room));
+        // A batch of several frames must fit the largest message too (build() checks that there is
+        // room); only a single frame may not, and is then counted as too large.
+        this.batchBytes = (int) Math.min(b.batchBytes, b.batchRoom());
     }
 
     /**
@@ -754,14 +753,25 @@ public final class MqttForwarder implements AutoCloseable {
          *
          * @return the forwarder
          * @throws IllegalStateException if both {@link #batch(int, int)} and a
-         *         {@link #topicKey(Function) topic key} are set
+         *         {@link #topicKey(Function) topic key} are set, or a batch's headers alone would
+         *         exceed {@link #maxPayloadBytes(int)}
          */
         public MqttForwarder build() {
             if (batchFrames > 0 && topicKey != null) {
                 throw new IllegalStateException("batch() and topicKey() exclude each other: the frames of a "
                         + "batch share one topic");
             }
+            if (batchFrames > 0 && batchRoom() < 1) {
+                throw new IllegalStateException("maxPayloadBytes " + maxPayloadBytes + " leaves no room for the frames"
+                        + " of a batch of " + batchFrames + ": its headers alone take "
+                        + (BatchPayload.HEADER_BYTES + BatchPayload.FRAME_HEADER_BYTES * batchFrames) + " bytes");
+            }
             return new MqttForwarder(this);
+        }
+
+        /** The bytes of frames a message of a full batch has room for, beside its headers. */
+        private long batchRoom() {
+            return (long) maxPayloadBytes - BatchPayload.HEADER_BYTES - (long) BatchPayload.FRAME_HEADER_BYTES * batchFrames;
         }
 
         private static long positive(long time, TimeUnit unit) {

@@ -258,6 +258,17 @@ class MqttForwarderTest {
     }
 
     @Test
+    void aBatchMustLeaveRoomForFramesInTheLargestMessage() {
+        BBQueue queue = BBQueue.allocate(1 << 12);
+        MqttForwarder.Builder b = MqttForwarder.builder(queue.frameConsumer(), "tcp://127.0.0.1:1").batch(100, 1_000)
+                .maxPayloadBytes(404);
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+        assertEquals("maxPayloadBytes 404 leaves no room for the frames of a batch of 100: its headers alone take "
+                + "404 bytes", e.getMessage());
+        b.maxPayloadBytes(405).build().close();
+    }
+
+    @Test
     void theTopicTemplateTakesEachFramesKey() throws Exception {
         Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence false"));
         Subscriber odd = closing(new Subscriber(broker.uri(), "bbq/sensor/odd", "sub-odd"));
