@@ -10,6 +10,7 @@ module dev.bbq.examples {
     requires dev.bbq.serial;
     requires dev.bbq.pi4j;
     requires dev.bbq.metrics;
+    requires dev.bbq.mqtt;
     requires jdk.jfr;
     requires java.management;
     requires com.pi4j;

@@ -19,10 +19,11 @@ public final class ForwarderStats {
     private final ConnectionState state;
     private final long nanosSinceLastAck;
     private final String lastError;
+    private final long messagesPublished;
 
     ForwarderStats(long framesPublished, long framesAcknowledged, long framesRedelivered, long bytesAcknowledged,
                    long framesTooLarge, long framesRejected, long connects, long reconnects, long connectFailures,
-                   ConnectionState state, long nanosSinceLastAck, String lastError) {
+                   ConnectionState state, long nanosSinceLastAck, String lastError, long messagesPublished) {
         this.framesPublished = framesPublished;
         this.framesAcknowledged = framesAcknowledged;
         this.framesRedelivered = framesRedelivered;
@@ -35,6 +36,17 @@ public final class ForwarderStats {
         this.state = state;
         this.nanosSinceLastAck = nanosSinceLastAck;
         this.lastError = lastError;
+        this.messagesPublished = messagesPublished;
+    }
+
+    /**
+     * MQTT messages sent to the broker, repeats included: as many as {@link #framesPublished()}
+     * without batching, fewer with it.
+     *
+     * @return how many messages were handed to the MQTT client for publishing
+     */
+    public long messagesPublished() {
+        return messagesPublished;
     }
 
     /**
@@ -156,7 +168,8 @@ public final class ForwarderStats {
 
     @Override
     public String toString() {
-        return "ForwarderStats[" + state + ", published=" + framesPublished + ", acknowledged=" + framesAcknowledged
+        return "ForwarderStats[" + state + ", published=" + framesPublished + " in " + messagesPublished
+                + " messages, acknowledged=" + framesAcknowledged
                 + " (" + bytesAcknowledged + " B), redelivered=" + framesRedelivered + ", tooLarge=" + framesTooLarge
                 + ", rejected=" + framesRejected + ", connects=" + connects + ", reconnects=" + reconnects
                 + ", connectFailures=" + connectFailures + ", sinceLastAck="

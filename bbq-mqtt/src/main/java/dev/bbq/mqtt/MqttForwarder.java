@@ -2,7 +2,13 @@ package dev.bbq.mqtt;
 
 import dev.bbq.Frame;
 import dev.bbq.FrameConsumer;
+import dev.bbq.FrameHandler;
+import dev.bbq.FrameWindow;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +43,11 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * connection is lost, or the acknowledgement does not come within
  * {@link Builder#ackTimeout(long, TimeUnit)}, the frame stays held, the forwarder reconnects and
  * publishes it again (counted in {@link ForwarderStats#framesRedelivered()}).
+ *
+ * <p><b>Batching.</b> With {@link Builder#batch(int, int)}, each message carries several consecutive
+ * frames in the {@link BatchPayload} format. The forwarder reads them as a {@link FrameWindow}, which
+ * keeps them all in the queue, and releases them together once the broker acknowledged the message:
+ * the same guarantee per frame, with one round trip per batch instead of one per frame.
  *
  * <p><b>Store and forward.</b> While the broker is unreachable, frames wait in the queue; once it is
  * full, the producer's overload policy applies ({@link dev.bbq.FrameProducer#writeOrDrop(byte[], int,
@@ -75,8 +86,11 @@ public final class MqttForwarder implements AutoCloseable {
     private final int keepAliveSeconds;
     private final int maxPayloadBytes;
     private final int rejectAfterLosses;
+    private final int batchFrames;
+    private final int batchBytes;
 
     private final AtomicLong framesPublished = new AtomicLong();
+    private final AtomicLong messagesPublished = new AtomicLong();
     private final AtomicLong framesAcknowledged = new AtomicLong();
     private final AtomicLong framesRedelivered = new AtomicLong();
     private final AtomicLong bytesAcknowledged = new AtomicLong();
@@ -110,6 +124,10 @@ public final class MqttForwarder implements AutoCloseable {
         this.keepAliveSeconds = b.keepAliveSeconds;
         this.maxPayloadBytes = b.maxPayloadBytes;
         this.rejectAfterLosses = b.rejectAfterLosses;
+        this.batchFrames = b.batchFrames;
+        // A batch of several frames must fit the largest message too (build() checks that there is
+        // room); only a single frame may not, and is then counted as too large.
+        this.batchBytes = (int) Math.min(b.batchBytes, b.batchRoom());
     }
 
     /**
@@ -159,7 +177,7 @@ public final class MqttForwarder implements AutoCloseable {
         return new ForwarderStats(framesPublished.get(), framesAcknowledged.get(), framesRedelivered.get(),
                 bytesAcknowledged.get(), framesTooLarge.get(), framesRejected.get(), connected,
                 Math.max(0, connected - 1), connectFailures.get(), state,
-                acked ? System.nanoTime() - lastAckNanos : -1, lastError);
+                acked ? System.nanoTime() - lastAckNanos : -1, lastError, messagesPublished.get());
     }
 
     /**
@@ -206,11 +224,15 @@ public final class MqttForwarder implements AutoCloseable {
 
     private void run() {
         long backoff = backoffMinNanos;
-        Frame frame = null;
+        Frame frame = null; // the frame held, without batching
+        FrameWindow window = batchFrames > 0 ? new FrameWindow() : null; // the frames held, with batching
+        Batch batch = batchFrames > 0 ? new Batch() : null;
+        int held = 0; // frames held: 0 (none), 1, or a window's
+        long heldBytes = 0;
         byte[] payload = null;
         String frameTopic = null;
-        boolean published = false; // the held frame has been published at least once
-        int losses = 0; // connections lost in a row while the held frame was in flight
+        boolean published = false; // what is held has been published at least once
+        int losses = 0; // connections lost in a row while what is held was in flight
         try {
             while (!stopping) {
                 if (client == null) {
@@ -222,25 +244,45 @@ public final class MqttForwarder implements AutoCloseable {
                     }
                     backoff = backoffMinNanos;
                 }
-                if (frame == null) {
-                    frame = consumer.read(POLL_NANOS, TimeUnit.NANOSECONDS);
-                    if (frame == null) {
+                if (held == 0) {
+                    if (window == null) {
+                        frame = consumer.read(POLL_NANOS, TimeUnit.NANOSECONDS);
+                        if (frame != null) {
+                            if (frame.length() > maxPayloadBytes) {
+                                framesTooLarge.incrementAndGet();
+                                frame.release();
+                                frame = null;
+                                continue;
+                            }
+                            ByteBuffer buffer = frame.buffer();
+                            payload = new byte[buffer.remaining()];
+                            buffer.duplicate().get(payload);
+                            frameTopic = topicKey == null ? topic
+                                    : topic.replace("{key}", topicKey.apply(buffer.asReadOnlyBuffer()));
+                            held = 1;
+                            heldBytes = payload.length;
+                        }
+                    } else {
+                        batch.clear();
+                        int n = window.read(consumer, batch, batchFrames, batchBytes, POLL_NANOS, TimeUnit.NANOSECONDS);
+                        if (n > 0) {
+                            if (batch.size > maxPayloadBytes) { // a single frame (see the constructor)
+                                framesTooLarge.addAndGet(n);
+                                window.release();
+                                continue;
+                            }
+                            payload = batch.message(n);
+                            frameTopic = topic;
+                            held = n;
+                            heldBytes = window.bytes();
+                        }
+                    }
+                    if (held == 0) {
                         if (consumer.isClosed()) {
                             break;
                         }
                         continue;
                     }
-                    if (frame.length() > maxPayloadBytes) {
-                        framesTooLarge.incrementAndGet();
-                        frame.release();
-                        frame = null;
-                        continue;
-                    }
-                    ByteBuffer buffer = frame.buffer();
-                    payload = new byte[buffer.remaining()];
-                    buffer.duplicate().get(payload);
-                    frameTopic = topicKey == null ? topic
-                            : topic.replace("{key}", topicKey.apply(buffer.asReadOnlyBuffer()));
                     published = false;
                     losses = 0;
                 }
@@ -255,9 +297,10 @@ public final class MqttForwarder implements AutoCloseable {
                     lost("publish failed: " + describe(e));
                     continue; // not sent: not a redelivery
                 }
-                framesPublished.incrementAndGet();
+                messagesPublished.incrementAndGet();
+                framesPublished.addAndGet(held);
                 if (published) {
-                    framesRedelivered.incrementAndGet();
+                    framesRedelivered.addAndGet(held);
                 }
                 published = true;
                 try {
@@ -268,9 +311,9 @@ public final class MqttForwarder implements AutoCloseable {
                     }
                     lost("no acknowledgement: " + describe(e));
                     if (rejectAfterLosses > 0 && ++losses >= rejectAfterLosses) {
-                        framesRejected.incrementAndGet();
-                        frame.release();
-                        frame = null;
+                        framesRejected.addAndGet(held);
+                        frame = release(frame, window);
+                        held = 0;
                     }
                     continue;
                 }
@@ -278,13 +321,13 @@ public final class MqttForwarder implements AutoCloseable {
                     lost("no acknowledgement within " + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) + " ms");
                     continue;
                 }
-                // The broker has the frame: only now may it leave the queue.
-                frame.release();
-                frame = null;
-                bytesAcknowledged.addAndGet(payload.length);
+                // The broker has the frames: only now may they leave the queue.
+                frame = release(frame, window);
+                bytesAcknowledged.addAndGet(heldBytes);
                 lastAckNanos = System.nanoTime();
                 acked = true;
-                framesAcknowledged.incrementAndGet(); // last: who sees it sees the bytes and the time too
+                framesAcknowledged.addAndGet(held); // last: who sees it sees the bytes and the time too
+                held = 0;
             }
         } catch (InterruptedException e) {
             // close(): fall through
@@ -297,8 +340,51 @@ public final class MqttForwarder implements AutoCloseable {
             if (frame != null) {
                 frame.close(); // keeps it in the queue
             }
+            if (window != null) {
+                window.close(); // keeps them in the queue
+            }
             dropClient();
             state = ConnectionState.CLOSED;
+        }
+    }
+
+    /** Releases what is held, the frame or the window's frames; returns null, the frame held now. */
+    private static Frame release(Frame frame, FrameWindow window) {
+        if (frame != null) {
+            frame.release();
+        } else {
+            window.release();
+        }
+        return null;
+    }
+
+    /**
+     * The message being built from a window's frames, in the {@link BatchPayload} format: a buffer
+     * that grows as needed and is reused, and the copy of exactly its bytes that Paho publishes.
+     */
+    private static final class Batch implements FrameHandler {
+        private byte[] bytes = new byte[4096];
+        int size;
+
+        void clear() {
+            size = BatchPayload.HEADER_BYTES;
+        }
+
+        @Override
+        public void onFrame(ByteBuffer frame) {
+            int length = frame.remaining();
+            int need = size + BatchPayload.FRAME_HEADER_BYTES + length;
+            if (need > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
+            }
+            BatchPayload.putLength(bytes, size, length);
+            frame.duplicate().get(bytes, size + BatchPayload.FRAME_HEADER_BYTES, length);
+            size = need;
+        }
+
+        byte[] message(int frames) {
+            BatchPayload.putHeader(bytes, frames);
+            return Arrays.copyOf(bytes, size);
         }
     }
 
@@ -324,6 +410,8 @@ public final class MqttForwarder implements AutoCloseable {
             }
             if (socketFactory != null) {
                 options.setSocketFactory(socketFactory);
+            } else if (serverUri.startsWith("tcp://")) {
+                options.setSocketFactory(NoDelaySockets.FACTORY);
             }
             IMqttToken token = c.connect(options);
             token.waitForCompletion(Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
@@ -343,6 +431,47 @@ public final class MqttForwarder implements AutoCloseable {
                 throw new InterruptedException();
             }
             return false;
+        }
+    }
+
+    /**
+     * Plain sockets with TCP_NODELAY. A message that spans several TCP segments (a batch) otherwise
+     * waits for Nagle's algorithm: its last segment is held until the broker's kernel acknowledges
+     * the others, which it delays by up to 40 ms since the broker has nothing to answer before it has
+     * the whole message. Measured: batches of 100 records crawled at about 20 messages per second.
+     * Paho creates each socket with {@link #createSocket()} and connects it itself.
+     */
+    private static final class NoDelaySockets extends SocketFactory {
+        static final SocketFactory FACTORY = new NoDelaySockets();
+
+        private static Socket noDelay(Socket s) throws IOException {
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(new Socket());
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, local, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, local, localPort));
         }
     }
 
@@ -411,6 +540,8 @@ public final class MqttForwarder implements AutoCloseable {
         private int keepAliveSeconds = 30;
         private int maxPayloadBytes = 268_435_455 - 65_535 - 4; // MQTT's packet limit, less the headers
         private int rejectAfterLosses;
+        private int batchFrames;
+        private int batchBytes;
 
         private Builder(FrameConsumer consumer, String serverUri) {
             this.consumer = Objects.requireNonNull(consumer, "consumer");
@@ -588,12 +719,59 @@ public final class MqttForwarder implements AutoCloseable {
         }
 
         /**
+         * Publishes up to {@code maxFrames} consecutive frames in one message, in the
+         * {@link BatchPayload} format (every message then has it, also one of a single frame): one
+         * round trip to the broker per batch instead of per frame. The frames of a batch stay in the
+         * queue until the broker acknowledged its message, and are then released together; a batch
+         * that must be published again (a lost connection) is the same message again, so redelivered
+         * frames come in whole batches. A batch holds at most {@code maxBytes} bytes of frames
+         * (headers not counted), except that a longer frame travels alone; the message is then at
+         * most {@code maxBytes + 4 + 4 * maxFrames} bytes. A frame whose message would exceed
+         * {@link #maxPayloadBytes(int)} is released and counted as too large, as without batching.
+         * Not together with a {@link #topicKey(Function) topic key}: the frames of a batch share one
+         * topic. Default: no batching, one frame per message, the frame's bytes as they are.
+         *
+         * @param maxFrames the most frames per message, 1 to {@value BatchPayload#MAX_FRAMES}
+         * @param maxBytes the most bytes of frames per message, at least 1
+         * @return this builder
+         */
+        public Builder batch(int maxFrames, int maxBytes) {
+            if (maxFrames < 1 || maxFrames > BatchPayload.MAX_FRAMES) {
+                throw new IllegalArgumentException("batch of " + maxFrames + " frames: must be 1 to "
+                        + BatchPayload.MAX_FRAMES);
+            }
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("batch of " + maxBytes + " bytes: must be at least 1");
+            }
+            this.batchFrames = maxFrames;
+            this.batchBytes = maxBytes;
+            return this;
+        }
+
+        /**
          * Makes the forwarder; {@link MqttForwarder#start()} starts it.
          *
          * @return the forwarder
+         * @throws IllegalStateException if both {@link #batch(int, int)} and a
+         *         {@link #topicKey(Function) topic key} are set, or a batch's headers alone would
+         *         exceed {@link #maxPayloadBytes(int)}
          */
         public MqttForwarder build() {
+            if (batchFrames > 0 && topicKey != null) {
+                throw new IllegalStateException("batch() and topicKey() exclude each other: the frames of a "
+                        + "batch share one topic");
+            }
+            if (batchFrames > 0 && batchRoom() < 1) {
+                throw new IllegalStateException("maxPayloadBytes " + maxPayloadBytes + " leaves no room for the frames"
+                        + " of a batch of " + batchFrames + ": its headers alone take "
+                        + (BatchPayload.HEADER_BYTES + BatchPayload.FRAME_HEADER_BYTES * batchFrames) + " bytes");
+            }
             return new MqttForwarder(this);
+        }
+
+        /** The bytes of frames a message of a full batch has room for, beside its headers. */
+        private long batchRoom() {
+            return (long) maxPayloadBytes - BatchPayload.HEADER_BYTES - (long) BatchPayload.FRAME_HEADER_BYTES * batchFrames;
         }
 
         private static long positive(long time, TimeUnit unit) {

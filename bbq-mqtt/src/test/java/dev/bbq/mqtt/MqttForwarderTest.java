@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bbq.BBQueue;
 import dev.bbq.Frame;
 import dev.bbq.FrameConsumer;
 import dev.bbq.FrameProducer;
+import dev.bbq.testing.mosquitto.Mosquitto;
+import dev.bbq.testing.mosquitto.Subscriber;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -72,6 +75,11 @@ class MqttForwarderTest {
         return b;
     }
 
+    /** The sequence number of frame {@link #frame(long)}: its first 8 bytes. */
+    static long seq(byte[] payload) {
+        return ByteBuffer.wrap(payload).getLong();
+    }
+
     /**
      * Checks that {@code received} holds every frame of {@code accepted}, intact and in order, with
      * repeats only of frames already received; returns the number of repeats.
@@ -81,7 +89,7 @@ class MqttForwarderTest {
         long highest = -1;
         int duplicates = 0;
         for (byte[] payload : received) {
-            long seq = Subscriber.seq(payload);
+            long seq = seq(payload);
             assertArrayEquals(frame(seq), payload, "frame " + seq + " intact");
             if (seq <= highest) {
                 duplicates++;
@@ -203,6 +211,64 @@ class MqttForwarderTest {
     }
 
     @Test
+    void aBatchCarriesConsecutiveFramesInOrderAndReleasesThemWithItsAcknowledgement() throws Exception {
+        Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence false"));
+        Subscriber subscriber = closing(new Subscriber(broker.uri(), TOPIC));
+        BBQueue queue = BBQueue.allocate(1 << 20);
+        FrameProducer producer = queue.frameProducer();
+        List<Long> accepted = new ArrayList<>();
+        for (long seq = 0; seq < 5_000; seq++) {
+            write(producer, frame(seq));
+            accepted.add(seq);
+        }
+        MqttForwarder forwarder = closing(forwarder(queue.frameConsumer(), broker.uri()).batch(50, 2_000).build());
+        forwarder.start();
+        await("every frame acknowledged", 30_000, () -> forwarder.stats().framesAcknowledged() == 5_000);
+        ForwarderStats stats = forwarder.stats();
+        List<byte[]> messages = subscriber.await((int) stats.messagesPublished(), 10_000);
+        assertEquals(stats.messagesPublished(), messages.size(), "one message per batch");
+        List<byte[]> frames = new ArrayList<>();
+        for (byte[] message : messages) {
+            List<byte[]> batch = BatchPayloadTest.decode(message);
+            assertTrue(batch.size() <= 50, "at most 50 frames: " + batch.size());
+            long bytes = 0;
+            for (byte[] f : batch) {
+                bytes += f.length;
+            }
+            assertTrue(bytes <= 2_000, "at most 2,000 bytes of frames: " + bytes);
+            frames.addAll(batch);
+        }
+        assertEquals(0, checkInOrder(accepted, frames), "every frame once, in order");
+        assertEquals(5_000, stats.framesPublished());
+        assertTrue(stats.messagesPublished() <= 5_000 / 20, "batches of about 27 frames of 24 to 123 bytes: " + stats);
+        assertEquals(5_000, queue.stats().framesReleased(), "released: every acknowledged frame");
+        assertEquals(0, stats.framesRedelivered());
+    }
+
+    @Test
+    void batchingAndATopicKeyExcludeEachOther() {
+        BBQueue queue = BBQueue.allocate(1 << 12);
+        MqttForwarder.Builder b = MqttForwarder.builder(queue.frameConsumer(), "tcp://127.0.0.1:1").batch(10, 100)
+                .topic("bbq/{key}").topicKey(frame -> "k");
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+        assertEquals("batch() and topicKey() exclude each other: the frames of a batch share one topic", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> b.batch(0, 100));
+        assertThrows(IllegalArgumentException.class, () -> b.batch(65_536, 100));
+        assertThrows(IllegalArgumentException.class, () -> b.batch(10, 0));
+    }
+
+    @Test
+    void aBatchMustLeaveRoomForFramesInTheLargestMessage() {
+        BBQueue queue = BBQueue.allocate(1 << 12);
+        MqttForwarder.Builder b = MqttForwarder.builder(queue.frameConsumer(), "tcp://127.0.0.1:1").batch(100, 1_000)
+                .maxPayloadBytes(404);
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+        assertEquals("maxPayloadBytes 404 leaves no room for the frames of a batch of 100: its headers alone take "
+                + "404 bytes", e.getMessage());
+        b.maxPayloadBytes(405).build().close();
+    }
+
+    @Test
     void theTopicTemplateTakesEachFramesKey() throws Exception {
         Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence false"));
         Subscriber odd = closing(new Subscriber(broker.uri(), "bbq/sensor/odd", "sub-odd"));
@@ -278,7 +344,7 @@ class MqttForwarderTest {
         // Persistence on: the subscriber's session and its queued messages survive the restart, so
         // that anything the broker acknowledged before it went down still reaches the subscriber.
         Mosquitto broker = closing(Mosquitto.start(dir, "allow_anonymous true", "persistence true",
-                "persistence_location " + dir + "/", "max_queued_messages 0", "max_inflight_messages 0"));
+                "persistence_location " + dir + "/", "max_inflight_messages 0"));
         Subscriber subscriber = closing(new Subscriber(broker.uri(), TOPIC));
         BBQueue queue = BBQueue.allocate(1 << 14); // fills in well under the outage
         MqttForwarder forwarder = closing(forwarder(queue.frameConsumer(), broker.uri()).build());
@@ -307,7 +373,7 @@ class MqttForwarderTest {
         List<Long> accepted = driver.accepted();
         await("the backlog drained", 20_000, () -> forwarder.stats().framesAcknowledged() == accepted.size());
         List<byte[]> received = new ArrayList<>(subscriber.messages());
-        List<byte[]> afterRestart = again.awaitLast(accepted.get(accepted.size() - 1), 10_000);
+        List<byte[]> afterRestart = again.awaitLast(p -> seq(p) == accepted.get(accepted.size() - 1), 10_000);
         // The restarted subscriber (same client id, persistent session) gets what the broker queued for
         // it, and everything after; the first one got what came before the outage.
         received.addAll(afterRestart);
@@ -466,7 +532,7 @@ class MqttForwarderTest {
         await("the rest forwarded", 10_000,
                 () -> second.stats().framesAcknowledged() + firstStats.framesAcknowledged() >= 300);
         second.close();
-        int duplicates = checkInOrder(accepted, subscriber.awaitLast(299, 5_000));
+        int duplicates = checkInOrder(accepted, subscriber.awaitLast(p -> seq(p) == 299, 5_000));
         assertTrue(duplicates <= unackedFirst, "repeats " + duplicates + " only of the frame published and not"
                 + " acknowledged when the first forwarder stopped (" + unackedFirst + ")");
         assertEquals(300, secondView.stats().framesReleased(), "released, over both, = acknowledged");

@@ -62,6 +62,8 @@ final class RecordConsumer implements FrameHandler {
     final BitSet[] delivered;
     private long clockOffset = Long.MAX_VALUE;
     private IOException logFailure;
+    private MqttLink mqtt;
+    private final StringBuilder message = new StringBuilder(256);
 
     /**
      * @param in the framed queue's consumer
@@ -102,6 +104,9 @@ final class RecordConsumer implements FrameHandler {
             Thread.currentThread().interrupt();
         } finally {
             in.close();
+            if (mqtt != null) {
+                mqtt.endOfStream();
+            }
             if (log != null) {
                 try {
                     log.close();
@@ -145,13 +150,16 @@ final class RecordConsumer implements FrameHandler {
         }
         local[GAPS] += d;
         next[s] = r.seq + 1;
-        if (delivered != null && r.seq >= 0) {
-            delivered[s].set(r.seq);
-        }
         long lat = arrival - r.timestamp;
         if (!sameClock) {
             clockOffset = Math.min(clockOffset, lat);
             lat -= clockOffset;
+        }
+        long arrivalEpochMicros = epochMicrosAtStart + (arrival - nanoAtStart) / 1000;
+        // A record the MQTT queue had to drop is not delivered: with --mqtt, delivered means acknowledged.
+        boolean forwarded = mqtt == null || forward(arrivalEpochMicros, r, SensorKind.of(s), Math.max(lat, 0));
+        if (delivered != null && r.seq >= 0 && forwarded) {
+            delivered[s].set(r.seq);
         }
         latency.recordValue(Math.max(lat, 0));
         frames[s]++;
@@ -170,11 +178,31 @@ final class RecordConsumer implements FrameHandler {
         local[BYTES] += length;
         if (log != null && logFailure == null) {
             try {
-                log.write(epochMicrosAtStart + (arrival - nanoAtStart) / 1000, r, SensorKind.of(s), Math.max(lat, 0));
+                log.write(arrivalEpochMicros, r, SensorKind.of(s), Math.max(lat, 0));
             } catch (IOException e) {
                 logFailure = e; // reported in the summary; the pipeline goes on
             }
         }
+    }
+
+    private boolean forward(long arrivalEpochMicros, TelemetryRecord.Reader r, SensorKind kind, long latencyNanos) {
+        StringBuilder b = message;
+        b.setLength(0);
+        TelemetryLog.appendJson(b, arrivalEpochMicros, r, kind, latencyNanos);
+        return mqtt.offer(b);
+    }
+
+    /**
+     * Also forwards every valid record to an MQTT broker (see {@link MqttLink}). Call before the
+     * consumer thread starts.
+     */
+    void forwardTo(MqttLink link) {
+        this.mqtt = link;
+    }
+
+    /** @return where records are forwarded, or null */
+    MqttLink mqtt() {
+        return mqtt;
     }
 
     private void publish() {

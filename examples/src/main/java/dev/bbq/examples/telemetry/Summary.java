@@ -21,6 +21,10 @@ import org.HdrHistogram.Histogram;
  * the pipeline itself damaged frames, also corrupted. With an external device only its sequence
  * numbers and the checks' counters are known: gaps not explained by rejected or dropped frames are
  * lost.
+ *
+ * <p>With {@code --mqtt} a record is delivered only once the broker acknowledged it: a record the
+ * MQTT queue dropped is "dropped under overload" (the consumer does not mark it delivered), and one
+ * still queued when the run ended is not acknowledged, which fails the run as a loss would.
  */
 final class Summary {
     private final TelemetryCommand o;
@@ -41,6 +45,9 @@ final class Summary {
     long duplicated;
     long corrupted;
     long rejected;
+    /** With --mqtt: records dropped because the MQTT queue was full, and queued but never acknowledged. */
+    long droppedForBroker;
+    long unacknowledged;
     private boolean ok;
     private String verdict;
 
@@ -74,6 +81,13 @@ final class Summary {
 
     private void account() {
         delivered = c.counter(RecordConsumer.FRAMES);
+        MqttLink mqtt = c.mqtt();
+        if (mqtt != null) {
+            droppedForBroker = mqtt.dropped();
+            unacknowledged = Math.max(0, mqtt.queued() - mqtt.acknowledged());
+            // The frames the consumer took and then queued for the broker (the bit sets hold these).
+            delivered -= droppedForBroker;
+        }
         duplicated = c.counter(RecordConsumer.DUPLICATES);
         long wireRejected = d == null ? 0 : d.errors();
         long recordRejected = c.counter(RecordConsumer.RECORD_CRC_ERRORS) + c.counter(RecordConsumer.MALFORMED);
@@ -89,9 +103,12 @@ final class Summary {
             long detected = source.framed() ? rejected : wireRejected;
             corrupted = source.framed() ? 0 : recordRejected;
             lost = Math.max(0, gaps - detected - droppedInPipeline - droppedAtDevice);
+            if (mqtt != null) {
+                delivered = mqtt.acknowledged();
+            }
             noiseDestroyed = Math.min(gaps, detected);
         }
-        ok = lost == 0 && duplicated == 0 && corrupted == 0;
+        ok = lost == 0 && duplicated == 0 && corrupted == 0 && unacknowledged == 0;
         verdict = verdictText(truth != null);
     }
 
@@ -123,8 +140,11 @@ final class Summary {
             missing += notGot.cardinality();
         }
         long unknown = delivered - intact - damagedDelivered; // delivered numbers the device never sent
-        lost = Math.max(0, missing - droppedInPipeline);
+        lost = Math.max(0, missing - droppedInPipeline - droppedForBroker);
         corrupted = damagedDelivered + Math.max(0, rejected - noiseDestroyed) + Math.max(0, unknown);
+        if (c.mqtt() != null) {
+            delivered -= Math.min(delivered, unacknowledged); // the broker has the rest: it acknowledged them in order
+        }
     }
 
     private String verdictText(boolean exact) {
@@ -144,11 +164,16 @@ final class Summary {
                         + "(line noise)", noiseDestroyed));
             }
         }
-        long dropped = droppedAtDevice + droppedInPipeline;
+        long dropped = droppedAtDevice + droppedInPipeline + droppedForBroker;
         if (dropped > 0) {
             b.append(String.format(Locale.ROOT, "; %,d dropped under overload and counted (%s: %,d, framed queue "
-                    + "full: %,d)", dropped, source.framed() ? "SPI pump" : "device transmit buffer full",
-                    droppedAtDevice, droppedInPipeline));
+                    + "full: %,d%s)", dropped, source.framed() ? "SPI pump" : "device transmit buffer full",
+                    droppedAtDevice, droppedInPipeline, c.mqtt() == null ? ""
+                            : String.format(Locale.ROOT, ", MQTT queue full: %,d", droppedForBroker)));
+        }
+        if (unacknowledged > 0) {
+            b.append(String.format(Locale.ROOT, "; %,d FRAMES NOT ACKNOWLEDGED by the broker when the run ended",
+                    unacknowledged));
         }
         b.append(String.format(Locale.ROOT, "; %s lost, %s duplicated, %s corrupted.", loud(lost), loud(duplicated),
                 loud(corrupted)));
@@ -201,6 +226,9 @@ final class Summary {
                 + "packets, %,d sequence gaps, %,d duplicates%n", c.counter(RecordConsumer.RECORD_CRC_ERRORS),
                 c.counter(RecordConsumer.MALFORMED), c.counter(RecordConsumer.IDLE), c.counter(RecordConsumer.GAPS),
                 c.counter(RecordConsumer.DUPLICATES)));
+        if (c.mqtt() != null) {
+            b.append("  ").append(c.mqtt().summary(unacknowledged > 0));
+        }
         b.append(verdict).append(String.format(Locale.ROOT, "%n"));
         return b.toString();
     }

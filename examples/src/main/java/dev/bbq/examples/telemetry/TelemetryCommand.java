@@ -52,6 +52,9 @@ public final class TelemetryCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
+    @Mixin
+    MqttOptions mqtt;
+
     @Option(names = "--raw-queue", defaultValue = "256KiB", converter = Cli.SizeConverter.class, paramLabel = "SIZE",
             description = "Capacity of the raw (byte) queue, for example 16KiB or 1MiB (default: ${DEFAULT-VALUE}).")
     long rawQueue;
@@ -174,6 +177,7 @@ public final class TelemetryCommand implements Callable<Integer> {
                 throw bad("--jfr: no directory " + dir + " to write the recording in");
             }
         }
+        mqtt.validate(spec, maxRecordLength());
         if (serial != null && spi != null) {
             throw bad("--serial and --spi exclude each other: choose one source");
         }

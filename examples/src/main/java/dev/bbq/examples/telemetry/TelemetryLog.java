@@ -102,21 +102,8 @@ final class TelemetryLog implements Closeable {
         StringBuilder b = line;
         b.setLength(0);
         if (format == Format.JSONL) {
-            b.append("{\"arrival_epoch_us\":").append(arrivalEpochMicros)
-                    .append(",\"sensor\":").append(r.sensor)
-                    .append(",\"kind\":\"").append(kind.label())
-                    .append("\",\"seq\":").append(Integer.toUnsignedLong(r.seq))
-                    .append(",\"device_time_ns\":").append(r.timestamp)
-                    .append(",\"latency_us\":");
-            appendMicros(b, latencyNanos);
-            b.append(",\"unit\":\"").append(kind.unit()).append("\",\"readings\":[");
-            for (int i = 0; i < r.readings; i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                appendReading(b, r.reading(i));
-            }
-            b.append("]}\n");
+            appendJson(b, arrivalEpochMicros, r, kind, latencyNanos);
+            b.append('\n');
         } else {
             b.append(arrivalEpochMicros).append(',').append(r.sensor).append(',').append(kind.label()).append(',')
                     .append(Integer.toUnsignedLong(r.seq)).append(',').append(r.timestamp).append(',');
@@ -136,6 +123,29 @@ final class TelemetryLog implements Closeable {
         out.append(b);
         bytesInFile += b.length();
         bytesTotal += b.length();
+    }
+
+    /**
+     * Appends a record as one JSON object, the JSON Lines format's line without its newline (also the
+     * MQTT message of {@code telemetry --mqtt}). ASCII only.
+     */
+    static void appendJson(StringBuilder b, long arrivalEpochMicros, TelemetryRecord.Reader r, SensorKind kind,
+                           long latencyNanos) {
+        b.append("{\"arrival_epoch_us\":").append(arrivalEpochMicros)
+                .append(",\"sensor\":").append(r.sensor)
+                .append(",\"kind\":\"").append(kind.label())
+                .append("\",\"seq\":").append(Integer.toUnsignedLong(r.seq))
+                .append(",\"device_time_ns\":").append(r.timestamp)
+                .append(",\"latency_us\":");
+        appendMicros(b, latencyNanos);
+        b.append(",\"unit\":\"").append(kind.unit()).append("\",\"readings\":[");
+        for (int i = 0; i < r.readings; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            appendReading(b, r.reading(i));
+        }
+        b.append("]}");
     }
 
     private static void appendMicros(StringBuilder b, long nanos) {

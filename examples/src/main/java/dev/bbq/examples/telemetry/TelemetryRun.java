@@ -86,6 +86,8 @@ final class TelemetryRun {
                         ? TelemetryLog.Format.CSV : TelemetryLog.Format.JSONL, o.logMaxSize, o.logKeep);
         RecordConsumer consumer = new RecordConsumer(framed.frameConsumer(), maxRecord, log, inProcess, inProcess);
         interval = consumer.latency.getIntervalHistogram();
+        MqttLink mqtt = MqttLink.open(o.mqtt, maxRecord);
+        consumer.forwardTo(mqtt);
 
         out.println("telemetry: " + source.description());
         out.println(String.format(Locale.ROOT, "pipeline: %s -> %s -> %s -> framed queue %s -> consumer; log %s",
@@ -93,6 +95,10 @@ final class TelemetryRun {
                 raw == null ? "(no raw queue)" : "raw queue " + Cli.bytes(raw.capacity()) + " (direct)",
                 raw == null ? "(no deframer)" : "deframer (COBS, " + o.device.check + ")",
                 Cli.bytes(framed.capacity()), log == null ? "off" : log.current()));
+        if (mqtt != null) {
+            out.println("mqtt: consumer -> MQTT queue " + Cli.bytes(o.mqtt.queue) + " -> forwarder (QoS 1) -> "
+                    + mqtt.description());
+        }
         out.flush();
 
         if (!o.noChart) {
@@ -116,6 +122,9 @@ final class TelemetryRun {
             source.stop();
             boolean drained = source.awaitStopped(DRAIN_SECONDS, TimeUnit.SECONDS)
                     && join(deframerThread) && join(consumerThread);
+            if (mqtt != null) {
+                mqtt.finish(o.mqtt.drain);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (terminal && !o.quiet) {
                 out.println();
@@ -136,6 +145,9 @@ final class TelemetryRun {
             }
             return summary.ok() ? Cli.OK : Cli.INTEGRITY;
         } finally {
+            if (mqtt != null) {
+                mqtt.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -225,6 +237,9 @@ final class TelemetryRun {
         line.append(String.format(Locale.ROOT, " | drops %,d | crc %,d", drops, crc));
         if (bad > 0) {
             line.append(String.format(Locale.ROOT, " bad %,d", bad));
+        }
+        if (consumer.mqtt() != null) {
+            line.append(consumer.mqtt().status());
         }
         if (latency.getTotalCount() > 0) {
             line.append(" | latency p50 ").append(Cli.micros(latency.getValueAtPercentile(50)))

@@ -1,8 +1,8 @@
-package dev.bbq.mqtt;
+package dev.bbq.testing.mosquitto;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -12,26 +12,26 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * A separate client that subscribes with QoS 1 and a persistent session (clean session off), so
  * that a broker with persistence keeps its subscription and queued messages over a restart.
  */
-final class Subscriber implements AutoCloseable {
+public final class Subscriber implements AutoCloseable {
     private final MqttClient client;
     private final String topic;
     private final List<byte[]> messages = new ArrayList<>();
     private final String user;
     private final String password;
 
-    Subscriber(String uri, String topic) throws MqttException {
+    public Subscriber(String uri, String topic) throws MqttException {
         this(uri, topic, null, null, "bbq-test-subscriber");
     }
 
-    Subscriber(String uri, String topic, String clientId) throws MqttException {
+    public Subscriber(String uri, String topic, String clientId) throws MqttException {
         this(uri, topic, null, null, clientId);
     }
 
-    Subscriber(String uri, String topic, String user, String password) throws MqttException {
+    public Subscriber(String uri, String topic, String user, String password) throws MqttException {
         this(uri, topic, user, password, "bbq-test-subscriber");
     }
 
-    Subscriber(String uri, String topic, String user, String password, String clientId) throws MqttException {
+    public Subscriber(String uri, String topic, String user, String password, String clientId) throws MqttException {
         this.topic = topic;
         this.user = user;
         this.password = password;
@@ -56,7 +56,7 @@ final class Subscriber implements AutoCloseable {
         connect();
     }
 
-    void connect() throws MqttException {
+    public void connect() throws MqttException {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(false);
         o.setConnectionTimeout(5);
@@ -69,14 +69,14 @@ final class Subscriber implements AutoCloseable {
         client.subscribe(topic, 1);
     }
 
-    List<byte[]> messages() {
+    public List<byte[]> messages() {
         synchronized (messages) {
             return new ArrayList<>(messages);
         }
     }
 
     /** Waits until {@code n} messages have arrived, or the time runs out. */
-    List<byte[]> await(int n, long millis) throws InterruptedException {
+    public List<byte[]> await(int n, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (messages().size() < n && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -84,21 +84,17 @@ final class Subscriber implements AutoCloseable {
         return messages();
     }
 
-    /** Waits until the latest message is frame {@code seq}, or the time runs out. */
-    List<byte[]> awaitLast(long seq, long millis) throws InterruptedException {
+    /** Waits until the latest message is one that {@code isLast} accepts, or the time runs out. */
+    public List<byte[]> awaitLast(Predicate<byte[]> isLast, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < deadline) {
             List<byte[]> got = messages();
-            if (!got.isEmpty() && seq(got.get(got.size() - 1)) == seq) {
+            if (!got.isEmpty() && isLast.test(got.get(got.size() - 1))) {
                 break;
             }
             Thread.sleep(10);
         }
         return messages();
-    }
-
-    static long seq(byte[] payload) {
-        return ByteBuffer.wrap(payload).getLong();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.bbq.mqtt;
+package dev.bbq.testing.mosquitto;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,11 +14,14 @@ import java.util.concurrent.TimeUnit;
  * port on 127.0.0.1 only, with the config, persistence file and log in the test's directory (no
  * system service). Requires the Debian package mosquitto; .ci/run installs it.
  */
-final class Mosquitto implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+public final class Mosquitto implements AutoCloseable {
+    /** Debian's broker binary. */
+    public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
 
-    final Path dir;
-    final int port;
+    /** The test's directory: config, log, persistence. */
+    public final Path dir;
+    /** The loopback port the broker listens on. */
+    public final int port;
     private final Path conf;
     private Process process;
 
@@ -32,7 +35,7 @@ final class Mosquitto implements AutoCloseable {
      * Writes a config (a loopback listener on a free port, {@code extra} lines appended) and starts
      * the broker.
      */
-    static Mosquitto start(Path dir, String... extra) throws IOException, InterruptedException {
+    public static Mosquitto start(Path dir, String... extra) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: these tests need a Mosquitto broker; install it"
                     + " with 'apt-get install mosquitto mosquitto-clients' (.ci/run does)");
@@ -43,6 +46,10 @@ final class Mosquitto implements AutoCloseable {
                 // Started as root, Mosquitto would switch to the user 'mosquitto', who cannot read
                 // the test's files; as another user this line changes nothing.
                 .append("user ").append(System.getProperty("user.name")).append('\n')
+                // A subscriber that falls behind (a loaded machine) must not lose messages: by default
+                // Mosquitto queues at most 1,000 QoS 1 messages per client and drops the rest, logging
+                // "Outgoing messages are being dropped" (seen as a gap of 231 frames in a kill test).
+                .append("max_queued_messages 0\n")
                 .append("log_dest stderr\n")
                 .append("log_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
         for (String line : extra) {
@@ -56,7 +63,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Password file made by mosquitto_passwd (in the mosquitto package), for password_file. */
-    static Path passwordFile(Path dir, String user, String password) throws IOException, InterruptedException {
+    public static Path passwordFile(Path dir, String user, String password) throws IOException, InterruptedException {
         Path file = dir.resolve("passwd");
         Process p = new ProcessBuilder("/usr/bin/mosquitto_passwd", "-c", "-b", file.toString(), user, password)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("passwd.log").toFile()).start();
@@ -67,12 +74,19 @@ final class Mosquitto implements AutoCloseable {
         return file;
     }
 
-    String uri() {
+    /** @return {@code tcp://127.0.0.1:port} */
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 
+    /** @return the broker's log so far (notices included: dropped messages, refused clients) */
+    public String log() throws IOException {
+        Path log = dir.resolve("mosquitto.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
     /** Starts the broker (again) on the same port and waits until the port accepts connections. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         Path log = dir.resolve("mosquitto.log");
         process = new ProcessBuilder(BINARY.toString(), "-c", conf.toString())
                 .directory(dir.toFile())
@@ -96,7 +110,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Stops the broker (SIGTERM: it saves its persistence file, if configured, and exits). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -120,7 +134,8 @@ final class Mosquitto implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    /** @return a loopback port nothing listens on right now */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
