@@ -153,6 +153,45 @@ class SharedFrameProducerTest {
         assertEquals((long) threads * perThread * frame.length, queue.stats().bytesDropped());
     }
 
+    @Test
+    void everyFrameOfferedIsEitherCommittedOrCountedAsDroppedWhileGrantsComeAndGo() throws Exception {
+        BBQueue queue = BBQueue.allocate(512);
+        SharedFrameProducer producer = queue.sharedFrameProducer();
+        FrameConsumer consumer = queue.frameConsumer();
+        int threads = 3;
+        int perThread = 20_000;
+        Thread reader = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                consumer.drain(frame -> { }, 64);
+            }
+        });
+        reader.start();
+        try {
+            runInThreads(threads, () -> {
+                byte[] frame = seeded(3, 9);
+                for (int i = 0; i < perThread; i++) {
+                    if (i % 4 == 0) {
+                        // a grant: the others' writeOrDrop calls in the meantime drop without the ring (S2)
+                        try (SharedFrameGrant grant = producer.grant(9, 10, TimeUnit.SECONDS)) {
+                            grant.put(0, frame, 0, 9);
+                            grant.commit(9);
+                        }
+                    } else {
+                        producer.writeOrDrop(frame, 0, frame.length);
+                    }
+                }
+            });
+        } finally {
+            reader.interrupt();
+            reader.join();
+        }
+        QueueStats stats = queue.stats();
+        System.out.println("writeOrDrop beside grants: " + stats);
+        assertEquals((long) threads * perThread, stats.framesCommitted() + stats.framesDropped(),
+                "no drop left uncounted: " + stats);
+        assertEquals(stats.framesDropped() * 9, stats.bytesDropped());
+    }
+
     // ---- blocking forms --------------------------------------------------------------------------
 
     @Test
