@@ -440,6 +440,9 @@ public final class SharedFrameProducer implements AutoCloseable {
     }
 
     private void foldPending() {
+        if (!hasPending()) {
+            return; // the common case: two loads, no read-modify-write on every turn
+        }
         long refused = (long) PENDING_REFUSED.getAndSet(this, 0L); // S2
         for (long i = 0; i < refused; i++) {
             ring.refused();

@@ -16,6 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
  * -Dagrona.disable.bounds.checks=true -cp benchmarks.jar dev.bbq.bench.ManyProducers [rounds]
- * [warm-up rounds] [producer counts, e.g. 1,2,4]}, or {@code java -jar benchmarks.jar many-producers ...}.
+ * [warm-up rounds] [producer counts, e.g. 1,2,4]}, or {@code java -jar benchmarks.jar many-producers ...};
+ * {@code many-producers cost [rounds]} measures one thread's CPU cost per message instead.
  */
 public final class ManyProducers {
     static final int MESSAGE = 64;
@@ -309,7 +312,73 @@ public final class ManyProducers {
         return r;
     }
 
+    /**
+     * One thread writes 32 messages and then reads them, {@code messages} in all: no cache line moves
+     * between cores and nobody waits, so this is each queue's own CPU work per message, the lock's
+     * uncontended cost included; measured in the thread's CPU time, so far steadier than the threaded
+     * rates on a loaded machine.
+     *
+     * @return nanoseconds per message
+     */
+    static double cost(Candidate c, long messages) {
+        c.open();
+        Writer w = new Writer(0);
+        Reader r = new Reader();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long start = cpu.getCurrentThreadCpuTime(); // CPU time: a preempted thread is not charged for the wait
+        for (long sent = 0; sent < messages; sent += 32) {
+            for (int i = 0; i < 32; i++) {
+                if (!c.offer(w)) {
+                    throw new AssertionError(c.name + ": no room for 32 messages");
+                }
+                w.seq++;
+            }
+            int read = 0;
+            while (read < 32) {
+                read += c.poll(r);
+            }
+        }
+        double ns = (cpu.getCurrentThreadCpuTime() - start) / (double) messages;
+        c.close();
+        if (r.failure != null) {
+            throw new AssertionError(c.name + ": " + r.failure);
+        }
+        return ns;
+    }
+
+    static void costs(List<Candidate> candidates, int rounds, int warmUp) {
+        int n = candidates.size();
+        double[][] ns = new double[n][rounds];
+        for (int round = -warmUp; round < rounds; round++) {
+            for (int k = 0; k < n; k++) {
+                int i = Math.floorMod(k + round, n);
+                double v = cost(candidates.get(i), 1_000_000);
+                if (round >= 0) {
+                    ns[i][round] = v;
+                }
+            }
+        }
+        System.out.println("one thread, 32 messages out and back in, CPU cost per message:");
+        System.out.printf(Locale.ROOT, "  %-18s %10s %22s%n", "candidate", "ns/msg", "vs Agrona claim (IQR)");
+        for (int i = 0; i < n; i++) {
+            double[] ratio = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                ratio[round] = ns[i][round] / ns[0][round];
+            }
+            double[] sorted = ns[i].clone();
+            Arrays.sort(sorted);
+            Arrays.sort(ratio);
+            System.out.printf(Locale.ROOT, "  %-18s %10.1f %8.2fx (%.2f-%.2f)%n", candidates.get(i).name,
+                    sorted[rounds / 2], ratio[rounds / 2], ratio[rounds / 4], ratio[(3 * rounds) / 4]);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("cost")) {
+            costs(List.of(new AgronaManyToOne(true), new AgronaManyToOne(false), new BbqShared(false),
+                    new BbqShared(true), new BbqSingle()), args.length > 1 ? Integer.parseInt(args[1]) : 20, 10);
+            return;
+        }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int[] counts = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
