@@ -147,7 +147,8 @@ final class Summary {
         long dropped = droppedAtDevice + droppedInPipeline;
         if (dropped > 0) {
             b.append(String.format(Locale.ROOT, "; %,d dropped under overload and counted (%s: %,d, framed queue "
-                    + "full: %,d)", dropped, source.framed() ? "SPI pump" : "device transmit buffer full",
+                    + "full: %,d)", dropped, source instanceof SensorThreadsSource ? "sensor threads, framed queue full"
+                    : source.framed() ? "SPI pump" : "device transmit buffer full",
                     droppedAtDevice, droppedInPipeline));
         }
         b.append(String.format(Locale.ROOT, "; %s lost, %s duplicated, %s corrupted.", loud(lost), loud(duplicated),
