@@ -147,7 +147,7 @@ final class Summary {
         long dropped = droppedAtDevice + droppedInPipeline;
         if (dropped > 0) {
             b.append(String.format(Locale.ROOT, "; %,d dropped under overload and counted (%s: %,d, framed queue "
-                    + "full: %,d)", dropped, source instanceof SensorThreadsSource ? "sensor threads, framed queue full"
+                    + "full: %,d)", dropped, source instanceof SensorThreadsSource ? "sensor threads' writeOrDrop"
                     : source.framed() ? "SPI pump" : "device transmit buffer full",
                     droppedAtDevice, droppedInPipeline));
         }
