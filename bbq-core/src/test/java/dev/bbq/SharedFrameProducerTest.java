@@ -69,35 +69,18 @@ class SharedFrameProducerTest {
         int perThread = 10_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> writers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                writers.add(pool.submit(() -> {
-                    for (int seq = 0; seq < perThread; seq++) {
-                        byte[] frame = record(id, seq);
-                        if (seq % 3 == 0) {
-                            try (SharedFrameGrant grant = producer.grant(frame.length, 10, TimeUnit.SECONDS)) {
-                                grant.put(0, frame, 0, frame.length);
-                                grant.commit(frame.length);
-                            }
-                        } else if (!producer.write(frame, 0, frame.length, 10, TimeUnit.SECONDS)) {
-                            throw new AssertionError("no room within 10 s");
-                        }
+            List<Future<?>> writers = writers(pool, threads, perThread, (id, seq) -> {
+                byte[] frame = record(id, seq);
+                if (seq % 3 == 0) {
+                    try (SharedFrameGrant grant = producer.grant(frame.length, 10, TimeUnit.SECONDS)) {
+                        grant.put(0, frame, 0, frame.length);
+                        grant.commit(frame.length);
                     }
-                    return null;
-                }));
-            }
-            int[] next = new int[threads];
-            for (int received = 0; received < threads * perThread; received++) {
-                Frame frame = consumer.read(10, TimeUnit.SECONDS);
-                assertNotNull(frame, "frame " + received + " arrived");
-                int[] idAndSeq = check(remaining(frame.buffer()));
-                frame.release();
-                assertEquals(next[idAndSeq[0]]++, idAndSeq[1], "thread " + idAndSeq[0] + "'s frames in its order");
-            }
-            for (Future<?> writer : writers) {
-                writer.get();
-            }
+                } else if (!producer.write(frame, 0, frame.length, 10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no room within 10 s");
+                }
+            });
+            readInOrder(consumer, threads, threads * perThread, writers);
             assertNull(consumer.tryRead(), "nothing more");
             assertEquals(threads * perThread, queue.stats().framesCommitted());
         } finally {
@@ -249,30 +232,13 @@ class SharedFrameProducerTest {
         int perThread = 200;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> writers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                writers.add(pool.submit(() -> {
-                    for (int seq = 0; seq < perThread; seq++) {
-                        byte[] frame = record(id, seq);
-                        assertTrue(producer.write(frame, 0, frame.length, 30, TimeUnit.SECONDS), "served in time");
-                    }
-                    return null;
-                }));
-            }
+            List<Future<?>> writers = writers(pool, threads, perThread, (id, seq) -> {
+                byte[] frame = record(id, seq);
+                assertTrue(producer.write(frame, 0, frame.length, 30, TimeUnit.SECONDS), "served in time");
+            });
             Thread.sleep(20); // let them all wait: the ring has room for none of them
             assertArrayEquals(filler, readFrame(consumer));
-            int[] next = new int[threads];
-            for (int i = 0; i < threads * perThread; i++) {
-                Frame frame = consumer.read(30, TimeUnit.SECONDS); // one at a time: room for about one frame
-                assertNotNull(frame, "no waiter slept through a release");
-                int[] idAndSeq = check(remaining(frame.buffer()));
-                frame.release();
-                assertEquals(next[idAndSeq[0]]++, idAndSeq[1]);
-            }
-            for (Future<?> writer : writers) {
-                writer.get();
-            }
+            readInOrder(consumer, threads, threads * perThread, writers); // one at a time: room for about one frame
         } finally {
             pool.shutdownNow();
         }
@@ -424,28 +390,11 @@ class SharedFrameProducerTest {
         int perThread = 2_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> writers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                writers.add(pool.submit(() -> {
-                    for (int seq = 0; seq < perThread; seq++) {
-                        byte[] frame = record(id, seq);
-                        assertTrue(producer.write(frame, 0, frame.length, 10, TimeUnit.SECONDS));
-                    }
-                    return null;
-                }));
-            }
-            int[] next = new int[threads];
-            for (int i = 0; i < threads * perThread; i++) {
-                Frame frame = consumer.read(10, TimeUnit.SECONDS);
-                assertNotNull(frame);
-                int[] idAndSeq = check(remaining(frame.buffer()));
-                frame.release();
-                assertEquals(next[idAndSeq[0]]++, idAndSeq[1]);
-            }
-            for (Future<?> writer : writers) {
-                writer.get();
-            }
+            List<Future<?>> writers = writers(pool, threads, perThread, (id, seq) -> {
+                byte[] frame = record(id, seq);
+                assertTrue(producer.write(frame, 0, frame.length, 10, TimeUnit.SECONDS));
+            });
+            readInOrder(consumer, threads, threads * perThread, writers);
             producer.close();
             assertNull(consumer.read(1, TimeUnit.SECONDS), "end of stream across the file");
         } finally {
@@ -481,6 +430,41 @@ class SharedFrameProducerTest {
 
     interface Body {
         void run() throws Exception;
+    }
+
+    interface Writer {
+        void write(int id, int seq) throws Exception;
+    }
+
+    /** Starts {@code threads} writers, each writing its records 0 .. perThread - 1 in order. */
+    private static List<Future<?>> writers(ExecutorService pool, int threads, int perThread, Writer writer) {
+        List<Future<?>> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            writers.add(pool.submit(() -> {
+                for (int seq = 0; seq < perThread; seq++) {
+                    writer.write(id, seq);
+                }
+                return null;
+            }));
+        }
+        return writers;
+    }
+
+    /** Reads {@code frames} records one by one, checking each whole and in its writer's order; then joins the writers. */
+    private static void readInOrder(FrameConsumer consumer, int threads, int frames, List<Future<?>> writers)
+            throws Exception {
+        int[] next = new int[threads];
+        for (int received = 0; received < frames; received++) {
+            Frame frame = consumer.read(30, TimeUnit.SECONDS);
+            assertNotNull(frame, "frame " + received + " arrived: no writer slept through a release");
+            int[] idAndSeq = check(remaining(frame.buffer()));
+            frame.release();
+            assertEquals(next[idAndSeq[0]]++, idAndSeq[1], "thread " + idAndSeq[0] + "'s frames in its order");
+        }
+        for (Future<?> writer : writers) {
+            writer.get();
+        }
     }
 
     private static void runInOtherThread(Body body) throws Exception {

@@ -122,10 +122,33 @@ public final class ManyProducers {
         }
     }
 
-    static final class BbqShared extends Candidate {
+    /** What the bbq candidates share: the queue and the consumer's drain. */
+    abstract static class Bbq extends Candidate {
+        FrameConsumer consumer;
+
+        Bbq(String name) {
+            super(name);
+        }
+
+        BBQueue newQueue() {
+            BBQueue queue = BBQueue.builder().capacity(RING).direct().waitStrategy(WaitStrategy.busySpin()).build();
+            consumer = queue.frameConsumer();
+            return queue;
+        }
+
+        static void stamp(Writer w) {
+            w.srcView.putLong(0, System.nanoTime()).putInt(8, w.id).putLong(12, w.seq);
+        }
+
+        @Override
+        int poll(Reader r) {
+            return consumer.drain(r, 256);
+        }
+    }
+
+    static final class BbqShared extends Bbq {
         private final boolean grant;
         private SharedFrameProducer producer;
-        private FrameConsumer consumer;
 
         BbqShared(boolean grant) {
             super(grant ? "bbq shared grant" : "bbq shared write");
@@ -134,9 +157,7 @@ public final class ManyProducers {
 
         @Override
         void open() {
-            BBQueue queue = BBQueue.builder().capacity(RING).direct().waitStrategy(WaitStrategy.busySpin()).build();
-            producer = queue.sharedFrameProducer();
-            consumer = queue.frameConsumer();
+            producer = newQueue().sharedFrameProducer();
         }
 
         @Override
@@ -153,13 +174,8 @@ public final class ManyProducers {
                 g.commit(MESSAGE);
                 return true;
             }
-            w.srcView.putLong(0, System.nanoTime()).putInt(8, w.id).putLong(12, w.seq);
+            stamp(w);
             return producer.tryWrite(w.src, 0, MESSAGE);
-        }
-
-        @Override
-        int poll(Reader r) {
-            return consumer.drain(r, 256);
         }
 
         @Override
@@ -169,9 +185,8 @@ public final class ManyProducers {
     }
 
     /** The single-thread producer: one producer only, the path the shared one wraps. */
-    static final class BbqSingle extends Candidate {
+    static final class BbqSingle extends Bbq {
         private FrameProducer producer;
-        private FrameConsumer consumer;
 
         BbqSingle() {
             super("bbq single write");
@@ -184,20 +199,13 @@ public final class ManyProducers {
 
         @Override
         void open() {
-            BBQueue queue = BBQueue.builder().capacity(RING).direct().waitStrategy(WaitStrategy.busySpin()).build();
-            producer = queue.frameProducer();
-            consumer = queue.frameConsumer();
+            producer = newQueue().frameProducer();
         }
 
         @Override
         boolean offer(Writer w) {
-            w.srcView.putLong(0, System.nanoTime()).putInt(8, w.id).putLong(12, w.seq);
+            stamp(w);
             return producer.tryWrite(w.src, 0, MESSAGE);
-        }
-
-        @Override
-        int poll(Reader r) {
-            return consumer.drain(r, 256);
         }
 
         @Override

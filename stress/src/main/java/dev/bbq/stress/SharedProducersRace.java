@@ -116,23 +116,52 @@ public final class SharedProducersRace {
         return expected.isEmpty() ? "none" : String.join(" ", expected) + " whole";
     }
 
+    /**
+     * What every race shares: a spinning framed queue of {@code capacity} bytes with its shared
+     * producer and its consumer, a {@code filler}-byte frame written first (and read and released
+     * when {@code drained}, which leaves the ring empty at the filler's end), what each producer was
+     * told it wrote, and what the consumer saw.
+     */
+    abstract static class Race {
+        final SharedFrameProducer producer;
+        final FrameConsumer consumer;
+        final boolean[] written;
+        final List<String> seen = new ArrayList<>();
+        String during = ""; // "threw X" if the consumer's look during the race threw
+
+        Race(int capacity, int filler, boolean drained, int producers) {
+            BBQueue queue = Litmus.spinning(capacity);
+            producer = queue.sharedFrameProducer();
+            consumer = queue.frameConsumer();
+            written = new boolean[producers];
+            producer.tryWrite(new byte[filler], 0, filler);
+            if (drained) {
+                consumer.tryRead().release();
+            }
+        }
+
+        /** The consumer's one look during the race (a drained-ring test runs it in B's thread). */
+        void look(int length) {
+            during = Litmus.observe(() -> {
+                read(consumer, 1, length, seen);
+                return "";
+            });
+        }
+    }
+
     // ---- the last room of a full ring ------------------------------------------------------------
 
     /** A 32-byte ring holding a 20-byte frame: 11 bytes left at the tail, nothing in front of read. */
-    static BBQueue fullButOneFrame(FrameConsumer[] consumer, SharedFrameProducer[] producer) {
-        BBQueue queue = Litmus.spinning(32);
-        producer[0] = queue.sharedFrameProducer();
-        consumer[0] = queue.frameConsumer();
-        producer[0].tryWrite(new byte[20], 0, 20);
-        return queue;
-    }
+    abstract static class LastRoom extends Race {
+        LastRoom(int producers) {
+            super(32, 20, false, producers);
+        }
 
-    static String lastRoom(FrameConsumer consumer, boolean[] written) {
-        List<String> seen = new ArrayList<>();
-        Frame first = consumer.tryRead();
-        first.release(); // the 20-byte filler
-        read(consumer, 3, PAYLOAD, seen);
-        return verdict(written, seen);
+        String verdict() {
+            consumer.tryRead().release(); // the filler
+            read(consumer, 3, PAYLOAD, seen);
+            return SharedProducersRace.verdict(written, seen);
+        }
     }
 
     @JCStressTest
@@ -140,17 +169,9 @@ public final class SharedProducersRace {
     @Outcome(id = "B whole", expect = ACCEPTABLE, desc = "B took the last room; A was refused")
     @Outcome(expect = FORBIDDEN, desc = "both or neither got in, or a frame was torn, lost or invented")
     @State
-    public static class TwoForTheLastRoom {
-        private final SharedFrameProducer producer;
-        private final FrameConsumer consumer;
-        private final boolean[] written = new boolean[2];
-
+    public static class TwoForTheLastRoom extends LastRoom {
         public TwoForTheLastRoom() {
-            SharedFrameProducer[] p = new SharedFrameProducer[1];
-            FrameConsumer[] c = new FrameConsumer[1];
-            fullButOneFrame(c, p);
-            producer = p[0];
-            consumer = c[0];
+            super(2);
         }
 
         @Actor
@@ -165,7 +186,7 @@ public final class SharedProducersRace {
 
         @Arbiter
         public void arbiter(L_Result r) {
-            r.r1 = Litmus.observe(() -> lastRoom(consumer, written));
+            r.r1 = Litmus.observe(this::verdict);
         }
     }
 
@@ -175,17 +196,9 @@ public final class SharedProducersRace {
     @Outcome(id = "C whole", expect = ACCEPTABLE, desc = "C took the last room")
     @Outcome(expect = FORBIDDEN, desc = "not exactly one got in, or a frame was torn, lost or invented")
     @State
-    public static class ThreeForTheLastRoom {
-        private final SharedFrameProducer producer;
-        private final FrameConsumer consumer;
-        private final boolean[] written = new boolean[3];
-
+    public static class ThreeForTheLastRoom extends LastRoom {
         public ThreeForTheLastRoom() {
-            SharedFrameProducer[] p = new SharedFrameProducer[1];
-            FrameConsumer[] c = new FrameConsumer[1];
-            fullButOneFrame(c, p);
-            producer = p[0];
-            consumer = c[0];
+            super(3);
         }
 
         @Actor
@@ -205,7 +218,7 @@ public final class SharedProducersRace {
 
         @Arbiter
         public void arbiter(L_Result r) {
-            r.r1 = Litmus.observe(() -> lastRoom(consumer, written));
+            r.r1 = Litmus.observe(this::verdict);
         }
     }
 
@@ -214,31 +227,27 @@ public final class SharedProducersRace {
     /**
      * A 48-byte ring drained at 31: 17 bytes at the tail take the first 10-byte frame, the second
      * wraps to 0 (and stores the watermark 41), the third follows it at 10. The arbiter's consumer
-     * follows the watermark from the first frame to the others.
+     * follows the watermark from the first frame to the others. Every producer copies: none may be
+     * refused.
      */
-    static SharedFrameProducer drainedAt31(FrameConsumer[] consumer) {
-        BBQueue queue = Litmus.spinning(48);
-        SharedFrameProducer producer = queue.sharedFrameProducer();
-        consumer[0] = queue.frameConsumer();
-        producer.tryWrite(new byte[30], 0, 30);
-        consumer[0].tryRead().release();
-        return producer;
+    abstract static class AcrossTheWrap extends Race {
+        AcrossTheWrap(int producers) {
+            super(48, 30, true, producers);
+        }
+
+        String verdict() {
+            read(consumer, 4, PAYLOAD, seen);
+            return SharedProducersRace.verdict(written, seen);
+        }
     }
 
     @JCStressTest
     @Outcome(id = "A B whole", expect = ACCEPTABLE, desc = "both frames whole, one of them after the wrap")
     @Outcome(expect = FORBIDDEN, desc = "a refused write with room, or a torn, lost or invented frame")
     @State
-    public static class TwoAcrossTheWrap {
-        private final SharedFrameProducer producer;
-        private final FrameConsumer consumer;
-        private final boolean[] written = new boolean[2];
-        private final List<String> seen = new ArrayList<>();
-
+    public static class TwoAcrossTheWrap extends AcrossTheWrap {
         public TwoAcrossTheWrap() {
-            FrameConsumer[] c = new FrameConsumer[1];
-            producer = drainedAt31(c);
-            consumer = c[0];
+            super(2);
         }
 
         @Actor
@@ -253,10 +262,7 @@ public final class SharedProducersRace {
 
         @Arbiter
         public void arbiter(L_Result r) {
-            r.r1 = Litmus.observe(() -> {
-                read(consumer, 3, PAYLOAD, seen);
-                return verdict(written, seen);
-            });
+            r.r1 = Litmus.observe(this::verdict);
         }
     }
 
@@ -264,16 +270,9 @@ public final class SharedProducersRace {
     @Outcome(id = "A B C whole", expect = ACCEPTABLE, desc = "all three whole: one at the tail, two after the wrap")
     @Outcome(expect = FORBIDDEN, desc = "a refused write with room, or a torn, lost or invented frame")
     @State
-    public static class ThreeAcrossTheWrap {
-        private final SharedFrameProducer producer;
-        private final FrameConsumer consumer;
-        private final boolean[] written = new boolean[3];
-        private final List<String> seen = new ArrayList<>();
-
+    public static class ThreeAcrossTheWrap extends AcrossTheWrap {
         public ThreeAcrossTheWrap() {
-            FrameConsumer[] c = new FrameConsumer[1];
-            producer = drainedAt31(c);
-            consumer = c[0];
+            super(3);
         }
 
         @Actor
@@ -293,10 +292,7 @@ public final class SharedProducersRace {
 
         @Arbiter
         public void arbiter(L_Result r) {
-            r.r1 = Litmus.observe(() -> {
-                read(consumer, 4, PAYLOAD, seen);
-                return verdict(written, seen);
-            });
+            r.r1 = Litmus.observe(this::verdict);
         }
     }
 
@@ -313,25 +309,25 @@ public final class SharedProducersRace {
      * checks the handshake's promise through the shared producer: after a refusal and one look by
      * the consumer, the whole ring.
      */
-    static SharedFrameProducer drainedAt24(FrameConsumer[] consumer) {
-        BBQueue queue = Litmus.spinning(32);
-        SharedFrameProducer producer = queue.sharedFrameProducer();
-        consumer[0] = queue.frameConsumer();
-        producer.tryWrite(new byte[23], 0, 23);
-        consumer[0].tryRead().release();
-        return producer;
-    }
-
-    static String handshakeVerdict(SharedFrameProducer producer, FrameConsumer consumer, boolean[] written,
-            List<String> seen) {
-        read(consumer, 4, BIG, seen);
-        String verdict = verdict(written, seen);
-        boolean whole = producer.tryWrite(new byte[BIG], 0, BIG);
-        if (!whole) {
-            consumer.tryRead(); // the one look the promise allows
-            whole = producer.tryWrite(new byte[BIG], 0, BIG);
+    abstract static class AtTheDrainedRing extends Race {
+        AtTheDrainedRing(int producers) {
+            super(32, 23, true, producers);
         }
-        return verdict + (whole ? ", whole ring after one look" : ", stuck");
+
+        void tryTwice(int k) {
+            written[k] = write(producer, k, BIG) || write(producer, k, BIG);
+        }
+
+        String verdict() {
+            read(consumer, 4, BIG, seen);
+            String verdict = SharedProducersRace.verdict(written, seen);
+            boolean whole = producer.tryWrite(new byte[BIG], 0, BIG);
+            if (!whole) {
+                consumer.tryRead(); // the one look the promise allows
+                whole = producer.tryWrite(new byte[BIG], 0, BIG);
+            }
+            return verdict + (whole ? ", whole ring after one look" : ", stuck") + during;
+        }
     }
 
     @JCStressTest
@@ -340,37 +336,25 @@ public final class SharedProducersRace {
     @Outcome(id = "B whole, whole ring after one look", expect = ACCEPTABLE, desc = "B's second try got the ring")
     @Outcome(expect = FORBIDDEN, desc = "a torn, lost or invented frame, or no whole ring after one look")
     @State
-    public static class TwoAtTheDrainedRing {
-        private final SharedFrameProducer producer;
-        private final FrameConsumer consumer;
-        private final boolean[] written = new boolean[2];
-        private final List<String> seen = new ArrayList<>();
-        private String during = ""; // "threw X" if the consumer's reads during the race threw
-
+    public static class TwoAtTheDrainedRing extends AtTheDrainedRing {
         public TwoAtTheDrainedRing() {
-            FrameConsumer[] c = new FrameConsumer[1];
-            producer = drainedAt24(c);
-            consumer = c[0];
+            super(2);
         }
 
         @Actor
         public void a() {
-            written[0] = write(producer, 0, BIG) || write(producer, 0, BIG);
+            tryTwice(0);
         }
 
         @Actor
         public void b() {
-            // the consumer's one look during the race, from this thread: jcstress runs no more actors than CPUs
-            during = Litmus.observe(() -> {
-                read(consumer, 1, BIG, seen);
-                return "";
-            });
-            written[1] = write(producer, 1, BIG) || write(producer, 1, BIG);
+            look(BIG); // jcstress runs no more actors than CPUs: the consumer looks from B's thread
+            tryTwice(1);
         }
 
         @Arbiter
         public void arbiter(L_Result r) {
-            r.r1 = Litmus.observe(() -> handshakeVerdict(producer, consumer, written, seen) + during);
+            r.r1 = Litmus.observe(this::verdict);
         }
     }
 
@@ -381,42 +365,30 @@ public final class SharedProducersRace {
     @Outcome(id = "C whole, whole ring after one look", expect = ACCEPTABLE, desc = "one second try got the ring")
     @Outcome(expect = FORBIDDEN, desc = "a torn, lost or invented frame, or no whole ring after one look")
     @State
-    public static class ThreeAtTheDrainedRing {
-        private final SharedFrameProducer producer;
-        private final FrameConsumer consumer;
-        private final boolean[] written = new boolean[3];
-        private final List<String> seen = new ArrayList<>();
-        private String during = ""; // "threw X" if the consumer's reads during the race threw
-
+    public static class ThreeAtTheDrainedRing extends AtTheDrainedRing {
         public ThreeAtTheDrainedRing() {
-            FrameConsumer[] c = new FrameConsumer[1];
-            producer = drainedAt24(c);
-            consumer = c[0];
+            super(3);
         }
 
         @Actor
         public void a() {
-            written[0] = write(producer, 0, BIG) || write(producer, 0, BIG);
+            tryTwice(0);
         }
 
         @Actor
         public void b() {
-            // the consumer's one look during the race, from this thread: jcstress runs no more actors than CPUs
-            during = Litmus.observe(() -> {
-                read(consumer, 1, BIG, seen);
-                return "";
-            });
-            written[1] = write(producer, 1, BIG) || write(producer, 1, BIG);
+            look(BIG);
+            tryTwice(1);
         }
 
         @Actor
         public void c() {
-            written[2] = write(producer, 2, BIG) || write(producer, 2, BIG);
+            tryTwice(2);
         }
 
         @Arbiter
         public void arbiter(L_Result r) {
-            r.r1 = Litmus.observe(() -> handshakeVerdict(producer, consumer, written, seen) + during);
+            r.r1 = Litmus.observe(this::verdict);
         }
     }
 }
