@@ -47,6 +47,8 @@ public final class BBQueue {
     private Mode mode = Mode.UNSET;
     private boolean producerTaken;
     private boolean consumerTaken;
+    /** The producer of a queue shared by several threads, once taken; null otherwise. */
+    private SharedFrameProducer sharedProducer;
 
     /** The queue file, for a queue shared with another process; null otherwise. */
     private final QueueFile file;
@@ -368,11 +370,31 @@ public final class BBQueue {
      * The framed writing half. Taking it makes the queue framed for life.
      *
      * @return the queue's only {@link FrameProducer}
-     * @throws IllegalStateException if it was already taken, or the queue is raw
+     * @throws IllegalStateException if it was already taken, the producer is shared
+     *         ({@link #sharedFrameProducer()}), or the queue is raw
      */
     public synchronized FrameProducer frameProducer() {
         takeProducer(Mode.FRAMED);
         return new FrameProducer(ring);
+    }
+
+    /**
+     * The framed writing half for several threads at once. Taking it makes the queue framed and
+     * shared for life: every later call returns the same object, and {@link #frameProducer()} and
+     * {@link #producer()} throw. Its threads take turns at the queue's one producer; see
+     * {@link SharedFrameProducer} for the rules (try-forms, waiting, grants, closing). For a queue
+     * file, the threads of the process that takes it share it; other processes cannot.
+     *
+     * @return the queue's only {@link SharedFrameProducer}, the same on every call
+     * @throws IllegalStateException if {@link #frameProducer()} or {@link #producer()} was taken, or
+     *         the queue is raw
+     */
+    public synchronized SharedFrameProducer sharedFrameProducer() {
+        if (sharedProducer == null) {
+            takeProducer(Mode.FRAMED);
+            sharedProducer = new SharedFrameProducer(new FrameProducer(ring));
+        }
+        return sharedProducer;
     }
 
     /**
@@ -388,6 +410,10 @@ public final class BBQueue {
 
     private void takeProducer(Mode wanted) {
         checkMode(wanted);
+        if (sharedProducer != null) {
+            throw new IllegalStateException("this queue's producer is shared (sharedFrameProducer()):"
+                    + " it has no single-thread producer half");
+        }
         if (producerTaken) {
             throw new IllegalStateException("the producer half of this queue was already taken");
         }

@@ -45,6 +45,21 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void sharedProducerExample() throws Exception {
+        byte[] record = Bytes.sequence(3, 20);
+
+        BBQueue telemetry = BBQueue.allocateDirect(64 * 1024);
+        SharedFrameProducer shared = telemetry.sharedFrameProducer();   // instead of frameProducer(), for life
+        Thread other = new Thread(() -> shared.writeOrDrop(record, 0, record.length));
+        other.start();
+        shared.writeOrDrop(record, 0, record.length);                  // from any thread; never waits
+        other.join();
+
+        FrameConsumer consumer = telemetry.frameConsumer();
+        assertEquals(2, consumer.drain(frame -> assertEquals(20, frame.remaining()), 10));
+    }
+
+    @Test
     void framesExample() {
         byte[] message = Bytes.sequence(5, 30);
         List<byte[]> handled = new ArrayList<>();

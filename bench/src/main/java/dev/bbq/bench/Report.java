@@ -69,6 +69,10 @@ public final class Report {
             Paired.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("many-producers")) {
+            ManyProducers.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("wake")) {
             Wake.main(Arrays.copyOfRange(args, 1, args.length));
             return;

@@ -11,6 +11,7 @@ import dev.bbq.Producer;
 import dev.bbq.ReadGrant;
 import dev.bbq.ReusableReadGrant;
 import dev.bbq.ReusableWriteGrant;
+import dev.bbq.SharedFrameProducer;
 import dev.bbq.SplitReadGrant;
 import dev.bbq.WriteGrant;
 
@@ -125,7 +126,9 @@ final class AllocationFreeLoops {
         RAW_REUSABLE("raw-reusable", "Producer.tryGrantExact and Consumer.tryRead into reusable grants, put/get,"
                 + " plus a refused grant and a read of the empty ring (false) in every cycle"),
         FRAMED_REUSABLE("framed-reusable", "FrameProducer.tryGrant and FrameConsumer.tryRead into reusable grants,"
-                + " buffer()/get, plus a refused grant and a read of the empty ring (false) in every cycle");
+                + " buffer()/get, plus a refused grant and a read of the empty ring (false) in every cycle"),
+        SHARED_COPY_DRAIN("shared-copy-drain", "SharedFrameProducer.tryWrite, writeOrDrop and write with a timeout"
+                + " (taking and giving back its lock), FrameConsumer.drain");
 
         final String id;
         final String calls;
@@ -384,6 +387,8 @@ final class AllocationFreeLoops {
                 return new RawReusable(BBQueue.allocate(4093));
             case FRAMED_REUSABLE:
                 return new FramedReusable(BBQueue.allocateDirect(4093));
+            case SHARED_COPY_DRAIN:
+                return new SharedCopyDrain(BBQueue.allocate(4093));
             default:
                 throw new AssertionError(loop);
         }
@@ -620,6 +625,62 @@ final class AllocationFreeLoops {
                 frameView.putLong(0, i);
                 frameView.putLong(8, ~i);
                 if (!producer.tryWrite(frame, 0, 16 + (i & 15))) {
+                    throw new AssertionError("an empty ring has room");
+                }
+                if (consumer.drain(handler, 16) != 1) {
+                    throw new AssertionError("one frame per cycle");
+                }
+            }
+        }
+    }
+
+    private static final class SharedCopyDrain implements Cycle {
+        private final SharedFrameProducer producer;
+        private final FrameConsumer consumer;
+        private final PairSum handler = new PairSum();
+        private final byte[] frame = new byte[31];
+        private final ByteBuffer frameView = ByteBuffer.wrap(frame);
+
+        SharedCopyDrain(BBQueue queue) {
+            producer = queue.sharedFrameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            try {
+                sharedRound(producer, consumer, handler, frame, frameView, n);
+            } catch (InterruptedException e) {
+                throw new AssertionError("nobody interrupts the loop", e);
+            }
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static void sharedRound(SharedFrameProducer producer, FrameConsumer consumer, PairSum handler,
+                                        byte[] frame, ByteBuffer frameView, int n) throws InterruptedException {
+            for (int i = 0; i < n; i++) {
+                frameView.putLong(0, i);
+                frameView.putLong(8, ~i);
+                int length = 16 + (i & 15);
+                boolean written;
+                switch (i % 3) {
+                    case 0:
+                        written = producer.tryWrite(frame, 0, length);
+                        break;
+                    case 1:
+                        written = producer.writeOrDrop(frame, 0, length);
+                        break;
+                    default:
+                        written = producer.write(frame, 0, length, 1, TimeUnit.SECONDS);
+                        break;
+                }
+                if (!written) {
                     throw new AssertionError("an empty ring has room");
                 }
                 if (consumer.drain(handler, 16) != 1) {

@@ -167,7 +167,8 @@ final class Summary {
         long dropped = droppedAtDevice + droppedInPipeline + droppedForBroker;
         if (dropped > 0) {
             b.append(String.format(Locale.ROOT, "; %,d dropped under overload and counted (%s: %,d, framed queue "
-                    + "full: %,d%s)", dropped, source.framed() ? "SPI pump" : "device transmit buffer full",
+                    + "full: %,d%s)", dropped, source instanceof SensorThreadsSource ? "sensor threads' writeOrDrop"
+                    : source.framed() ? "SPI pump" : "device transmit buffer full",
                     droppedAtDevice, droppedInPipeline, c.mqtt() == null ? ""
                             : String.format(Locale.ROOT, ", MQTT queue full: %,d", droppedForBroker)));
         }

@@ -140,6 +140,12 @@ public final class TelemetryCommand implements Callable<Integer> {
             description = "SPI: read a packet when this active-high data-ready GPIO is high, instead of polling.")
     Integer drdyGpio;
 
+    @Option(names = "--sensor-threads", defaultValue = "0", paramLabel = "N",
+            description = "Instead of the simulated microcontroller, N sensor threads in this process write records "
+                    + "straight into the framed queue through one shared producer (BBQueue.sharedFrameProducer(), "
+                    + "writeOrDrop); sensor s belongs to thread s % N. 0: off (default).")
+    int sensorThreads;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -178,6 +184,12 @@ public final class TelemetryCommand implements Callable<Integer> {
             }
         }
         mqtt.validate(spec, maxRecordLength());
+        if (sensorThreads < 0 || sensorThreads > 64) {
+            throw bad("--sensor-threads must be 0 (off) to 64");
+        }
+        if (sensorThreads > 0 && (serial != null || spi != null)) {
+            throw bad("--sensor-threads simulates the sensors in this process: it excludes --serial and --spi");
+        }
         if (serial != null && spi != null) {
             throw bad("--serial and --spi exclude each other: choose one source");
         }

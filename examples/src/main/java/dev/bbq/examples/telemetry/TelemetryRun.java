@@ -70,12 +70,15 @@ final class TelemetryRun {
         if (o.serial != null) {
             return SerialSource.open(o.serial, o.baud);
         }
+        if (o.sensorThreads > 0) {
+            return new SensorThreadsSource(o.sensorThreads, o.device.settings());
+        }
         return new SimulatedSource(o.device.settings());
     }
 
     @SuppressWarnings("try") // RunMetrics publishes for as long as its try block lasts
     private int run(Source source) throws Exception {
-        boolean inProcess = source instanceof SimulatedSource;
+        boolean inProcess = source instanceof SimulatedSource || source instanceof SensorThreadsSource;
         BBQueue raw = source.framed() ? null
                 : BBQueue.builder().capacity((int) o.rawQueue).direct().build();
         BBQueue framed = BBQueue.allocate((int) o.framedQueue);
@@ -91,7 +94,8 @@ final class TelemetryRun {
 
         out.println("telemetry: " + source.description());
         out.println(String.format(Locale.ROOT, "pipeline: %s -> %s -> %s -> framed queue %s -> consumer; log %s",
-                source.framed() ? "SPI pump" : "driver thread",
+                source instanceof SensorThreadsSource ? o.sensorThreads + " sensor threads (shared producer)"
+                        : source.framed() ? "SPI pump" : "driver thread",
                 raw == null ? "(no raw queue)" : "raw queue " + Cli.bytes(raw.capacity()) + " (direct)",
                 raw == null ? "(no deframer)" : "deframer (COBS, " + o.device.check + ")",
                 Cli.bytes(framed.capacity()), log == null ? "off" : log.current()));
@@ -117,7 +121,11 @@ final class TelemetryRun {
             if (deframerThread != null) {
                 deframerThread.start();
             }
-            source.start(raw == null ? null : raw.producer(), raw == null ? framed.frameProducer() : null);
+            if (source instanceof SensorThreadsSource sensors) {
+                sensors.start(framed.sharedFrameProducer()); // several threads, one framed queue
+            } else {
+                source.start(raw == null ? null : raw.producer(), raw == null ? framed.frameProducer() : null);
+            }
             sample(source, raw, framed, deframer, consumer, start);
             source.stop();
             boolean drained = source.awaitStopped(DRAIN_SECONDS, TimeUnit.SECONDS)
