@@ -499,6 +499,9 @@ static inline int bbq_open_with(const char *path, int flags, bbq_queue **out) {
     int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
+        if (e == EISDIR) {
+            return bbq_fail(EINVAL, "%s is a directory, not a queue file", path);
+        }
         if (e == ELOOP) {
             return bbq_fail(ELOOP, "%s is a symbolic link, and queue files are opened without following links; open "
                             "the file by its own path", path);
@@ -813,6 +816,10 @@ static inline int bbq_check_frame_length(const bbq_queue *q, size_t len) {
 }
 
 static inline int bbq_try_grant(bbq_queue *q, size_t max_len, void **buf) {
+    if (buf == NULL) {
+        return bbq_fail(EINVAL, "bbq_try_grant: buf must not be NULL");
+    }
+    *buf = NULL; // defined on every return
     int err = bbq_check_producer(q, BBQ_MODE_FRAMED);
     if (err == 0) {
         err = bbq_check_frame_length(q, max_len);
@@ -913,6 +920,10 @@ static inline int bbq_write(bbq_queue *q, const void *frame, size_t len, int64_t
 
 /* Raw grants (Ring.grantExact, Ring.grantMax). */
 static inline int bbq_try_grant_exact(bbq_queue *q, size_t n, void **buf) {
+    if (buf == NULL) {
+        return bbq_fail(EINVAL, "bbq_try_grant_exact: buf must not be NULL");
+    }
+    *buf = NULL; // defined on every return
     int err = bbq_check_producer(q, BBQ_MODE_RAW);
     if (err != 0) {
         return err;
@@ -945,6 +956,11 @@ static inline uint32_t bbq_fit_max(bbq_queue *q, uint32_t max, uint32_t w, uint3
 }
 
 static inline int bbq_try_grant_max(bbq_queue *q, size_t max, void **buf, size_t *len) {
+    if (buf == NULL || len == NULL) {
+        return bbq_fail(EINVAL, "bbq_try_grant_max: buf and len must not be NULL");
+    }
+    *buf = NULL; // defined on every return
+    *len = 0;
     int err = bbq_check_producer(q, BBQ_MODE_RAW);
     if (err != 0) {
         return err;
@@ -1180,6 +1196,10 @@ static inline int bbq_look_frame(bbq_queue *q, const void **frame, size_t *len, 
 }
 
 static inline int bbq_try_read(bbq_queue *q, const void **frame, size_t *len) {
+    if (frame != NULL && len != NULL) {
+        *frame = NULL; // defined on every return
+        *len = 0;
+    }
     int err = bbq_check_consumer(q, BBQ_MODE_FRAMED);
     if (err != 0) {
         return err;
@@ -1245,6 +1265,10 @@ static inline int bbq_look_bytes(bbq_queue *q, const void **buf, size_t *len, in
 }
 
 static inline int bbq_try_read_bytes(bbq_queue *q, const void **buf, size_t *len) {
+    if (buf != NULL && len != NULL) {
+        *buf = NULL; // defined on every return
+        *len = 0;
+    }
     int err = bbq_check_consumer(q, BBQ_MODE_RAW);
     if (err != 0) {
         return err;
