@@ -24,7 +24,7 @@
 
 #include <signal.h>
 
-static long die_after_index = -1;
+static long die_after_index = 0; /* > 0: the commit to die in, counting down */
 static void test_after_index(void);
 #define BBQ_TEST_AFTER_INDEX() test_after_index()
 
@@ -32,7 +32,7 @@ static void test_after_index(void);
 #include "frames.h"
 
 static void test_after_index(void) {
-    if (die_after_index >= 0 && --die_after_index < 0) {
+    if (die_after_index > 0 && --die_after_index == 0) {
         raise(SIGKILL);
     }
 }
