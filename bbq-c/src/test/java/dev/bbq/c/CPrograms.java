@@ -33,10 +33,19 @@ final class CPrograms {
     }
 
     /**
-     * Builds {@code source}.c with the strict flags plus {@code extra}, as {@code target/c/<name>};
+     * Builds {@code source} with the strict flags plus {@code extra}, as {@code target/c/<name>};
      * a compiler error fails the test with gcc's output.
      */
-    static synchronized Path build(String source, String name, List<String> extra) throws IOException, InterruptedException {
+    static Path build(String source, String name, List<String> extra) throws IOException, InterruptedException {
+        return build(SOURCES.resolve(source + ".c"), name, extra);
+    }
+
+    /** The example driver {@code examples/c/serial_driver.c}, built with the same flags. */
+    static Path serialDriver() throws IOException, InterruptedException {
+        return build(MODULE.resolve("../examples/c/serial_driver.c").normalize(), "serial_driver", List.of());
+    }
+
+    static synchronized Path build(Path source, String name, List<String> extra) throws IOException, InterruptedException {
         Path built = BUILT.get(name);
         if (built != null) {
             return built;
@@ -46,7 +55,7 @@ final class CPrograms {
         List<String> command = new ArrayList<>(List.of("gcc"));
         command.addAll(STRICT);
         command.addAll(extra);
-        command.addAll(List.of("-I", INCLUDE.toString(), "-o", binary.toString(), SOURCES.resolve(source + ".c").toString()));
+        command.addAll(List.of("-I", INCLUDE.toString(), "-o", binary.toString(), source.toString()));
         command.add("-pthread"); // bbq_selftest's threads; harmless for the others
         Result result = run(command, 300);
         if (result.exit != 0) {
@@ -76,6 +85,14 @@ final class CPrograms {
     static Result run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
         Process process = start(command);
         return finish(process, timeoutSeconds);
+    }
+
+    /**
+     * Starts {@code command} with its output going to {@code log}: for a process the test ends with
+     * a signal, since {@code Process.destroy()} closes the pipes of a process it stops.
+     */
+    static Process startLogged(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     static Process start(List<String> command) throws IOException {

@@ -52,6 +52,18 @@ final class TestFrames {
         return v;
     }
 
+    /** The sequence number of a sound frame; throws if the frame is damaged. Allocates (tests only). */
+    static long checkedSeq(ByteBuffer frame) {
+        int n = frame.remaining();
+        byte[] p = new byte[n];
+        frame.get(frame.position(), p, 0, n);
+        long seq = n < 16 ? -1 : getLe(p, 4, 8);
+        if (n < 16 || n > MAX || n != length(seq) || (int) getLe(p, n - 4, 4) != fnv(p, n - 4)) {
+            throw new AssertionError("a damaged frame of " + n + " bytes");
+        }
+        return seq;
+    }
+
     /**
      * Checks a stream of frames: each sound, and each run's sequence numbers consecutive. The
      * first frame may start anywhere (a consumer that resumes); a later run must start at 0.
