@@ -15,6 +15,10 @@
  *       tries to take the half once; prints the result code and the error text.
  *   open PATH...
  *       bbq_open on each path; prints "rc<TAB>message" per path.
+ *   bench-produce PATH SIZE COUNT
+ *       the producer of dev.bbq.bench.CIpc: COUNT frames of SIZE bytes, each starting with its
+ *       sequence number (8 bytes, big-endian, as the bench's Java producer writes it), written with
+ *       bbq_try_write in a spin; then closes the stream.
  *   raw-produce PATH COUNT
  *       raw producer: COUNT bytes of the sequence (i * 7) & 0xff in grants of varying sizes, then closes.
  *
@@ -199,6 +203,33 @@ static int raw_produce(const char *path, uint64_t count) {
     return 0;
 }
 
+static int bench_produce(const char *path, size_t size, uint64_t count) {
+    bbq_queue *q;
+    int rc;
+    if ((rc = bbq_open(path, &q)) != 0 || (rc = bbq_take_frame_producer(q)) != 0) {
+        return fail_call("take producer", rc);
+    }
+    unsigned char frame[4096] = {0};
+    if (size < 8 || size > sizeof frame) {
+        return fail_call("bench size", -EINVAL);
+    }
+    for (size_t i = 8; i < size; i++) {
+        frame[i] = (unsigned char) i;
+    }
+    for (uint64_t seq = 0; seq < count; seq++) {
+        for (int i = 0; i < 8; i++) {
+            frame[i] = (unsigned char) (seq >> (56 - 8 * i));
+        }
+        while ((rc = bbq_try_write(q, frame, size)) == 0) {
+        }
+        if (rc < 0) {
+            return fail_call("write", rc);
+        }
+    }
+    bbq_close(q);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 5 && strcmp(argv[1], "produce") == 0) {
         int close_stream = 1;
@@ -219,6 +250,9 @@ int main(int argc, char **argv) {
     }
     if (argc >= 3 && strcmp(argv[1], "open") == 0) {
         return open_each(argc - 2, argv + 2);
+    }
+    if (argc == 5 && strcmp(argv[1], "bench-produce") == 0) {
+        return bench_produce(argv[2], (size_t) strtoul(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
     }
     if (argc == 4 && strcmp(argv[1], "raw-produce") == 0) {
         return raw_produce(argv[2], strtoull(argv[3], NULL, 10));
