@@ -1195,19 +1195,19 @@ static inline int bbq_look_frame(bbq_queue *q, const void **frame, size_t *len, 
     return 1;
 }
 
+/* The checks every read makes first; its outputs are defined on every return. */
+static inline int bbq_begin_read(bbq_queue *q, int mode, const void **out, size_t *len, const char *call) {
+    if (out == NULL || len == NULL) {
+        return bbq_fail(EINVAL, "%s: its output pointers must not be NULL", call);
+    }
+    *out = NULL;
+    *len = 0;
+    return bbq_check_consumer(q, mode);
+}
+
 static inline int bbq_try_read(bbq_queue *q, const void **frame, size_t *len) {
-    if (frame != NULL && len != NULL) {
-        *frame = NULL; // defined on every return
-        *len = 0;
-    }
-    int err = bbq_check_consumer(q, BBQ_MODE_FRAMED);
-    if (err != 0) {
-        return err;
-    }
-    if (frame == NULL || len == NULL) {
-        return bbq_fail(EINVAL, "bbq_try_read: frame and len must not be NULL");
-    }
-    return bbq_look_frame(q, frame, len, 0);
+    int err = bbq_begin_read(q, BBQ_MODE_FRAMED, frame, len, "bbq_try_read");
+    return err != 0 ? err : bbq_look_frame(q, frame, len, 0);
 }
 
 static inline int bbq_release(bbq_queue *q) {
@@ -1265,18 +1265,8 @@ static inline int bbq_look_bytes(bbq_queue *q, const void **buf, size_t *len, in
 }
 
 static inline int bbq_try_read_bytes(bbq_queue *q, const void **buf, size_t *len) {
-    if (buf != NULL && len != NULL) {
-        *buf = NULL; // defined on every return
-        *len = 0;
-    }
-    int err = bbq_check_consumer(q, BBQ_MODE_RAW);
-    if (err != 0) {
-        return err;
-    }
-    if (buf == NULL || len == NULL) {
-        return bbq_fail(EINVAL, "bbq_try_read_bytes: buf and len must not be NULL");
-    }
-    return bbq_look_bytes(q, buf, len, 0);
+    int err = bbq_begin_read(q, BBQ_MODE_RAW, buf, len, "bbq_try_read_bytes");
+    return err != 0 ? err : bbq_look_bytes(q, buf, len, 0);
 }
 
 static inline int bbq_read_bytes(bbq_queue *q, const void **buf, size_t *len, int64_t timeout_ns) {

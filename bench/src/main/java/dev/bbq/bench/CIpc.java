@@ -2,7 +2,6 @@ package dev.bbq.bench;
 
 import dev.bbq.BBQueue;
 import dev.bbq.FrameConsumer;
-import dev.bbq.FrameHandler;
 import dev.bbq.FrameProducer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +86,7 @@ public final class CIpc {
             FrameConsumer consumer = BBQueue.createMapped(file, CAPACITY).frameConsumer();
             producer.replaceAll(arg -> arg.equals("FILE") ? file.toString() : arg);
             Process child = new ProcessBuilder(producer).redirectErrorStream(true).start();
-            long nanos = consume(consumer, size, messages);
+            long nanos = Ipc.consumeFrames(consumer, size, messages); // checks sequence and size
             String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (child.waitFor() != 0) {
                 throw new IllegalStateException("producer failed (exit " + child.exitValue() + "): " + output);
@@ -114,25 +113,6 @@ public final class CIpc {
             }
         }
         producer.close();
-    }
-
-    /** Consumes and checks every message; nanoseconds from the first to the last. */
-    private static long consume(FrameConsumer consumer, int size, long messages) {
-        long[] state = {0, 0};
-        FrameHandler handler = frame -> {
-            if (frame.remaining() != size || frame.getLong(frame.position()) != state[0]) {
-                throw new IllegalStateException("message " + state[0] + " is wrong");
-            }
-            if (state[0]++ == 0) {
-                state[1] = System.nanoTime();
-            }
-        };
-        while (state[0] < messages) {
-            if (consumer.drain(handler, 256) == 0) {
-                Thread.onSpinWait();
-            }
-        }
-        return System.nanoTime() - state[1];
     }
 
     private static Path buildPeer(Path bbqC) throws IOException, InterruptedException {
