@@ -53,6 +53,29 @@ class CRestartTest {
     }
 
     @Test
+    void aJavaSuccessorSkipsACProducersCutFrameAndACConsumerPassesOverTheSkipRecord() throws Exception {
+        Path file = dir.resolve("java-successor.bbq");
+        BBQueue queue = BBQueue.createMapped(file, 1 << 20);
+        long dieAt = 1000; // 1000 frames fit: nobody reads yet
+        CPrograms.Result died = CPrograms.run(CPrograms.command(CPrograms.peer(), "produce", file, 1, 2000,
+                "--die-after-index", dieAt), 60);
+        assertEquals(128 + 9, died.exit, "killed by SIGKILL: " + died.output);
+
+        FrameProducer successor = queue.frameProducer(); // Ring.takeOverProducer writes the skip record (R12)
+        assertEquals(1, QueueFileStatus.read(file).framesCut());
+        byte[] frame = new byte[TestFrames.MAX];
+        for (long seq = 0; seq < 500; seq++) {
+            assertTrue(successor.tryWrite(frame, 0, TestFrames.make(frame, 2, seq)));
+        }
+        successor.close();
+
+        CPrograms.Result read = CPrograms.run(CPrograms.command(CPrograms.peer(), "consume", file), 60);
+        assertEquals(0, read.exit, read.output);
+        assertTrue(read.output.contains("consumed frames=" + (dieAt - 1 + 500)
+                + " first_run=1 first_seq=0 last_run=2 last_seq=499"), read.output);
+    }
+
+    @Test
     void aCProducerKilledAtAnyMomentLosesNothingCommitted() throws Exception {
         Path file = dir.resolve("kill.bbq");
         FrameConsumer consumer = BBQueue.createMapped(file, CAPACITY).frameConsumer();
