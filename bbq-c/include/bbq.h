@@ -211,10 +211,9 @@ struct bbq_queue {
     uint32_t p_last;
     uint32_t p_read_cache;
     uint32_t p_grant_start;
-    uint32_t p_grant_width; /* framed grant: header width; raw grant: its length */
-    uint32_t p_grant_max;
+    uint32_t p_grant_width; /* the open frame grant's header width */
+    uint32_t p_grant_max; /* the open grant's size: payload bytes (framed) or bytes (raw) */
     int p_grant_open;
-    int p_closed;
     int64_t p_bytes_committed, p_frames_committed, p_grants_refused, p_wait_nanos, p_high_water;
     int64_t p_next_size_check;
 
@@ -225,10 +224,9 @@ struct bbq_queue {
     uint32_t c_start;
     uint32_t c_grant_end; /* where a release of the open read ends */
     int c_grant_open;
-    int c_in_flight;
     int64_t c_bytes_released, c_frames_released, c_wait_nanos, c_high_water;
     int64_t c_next_size_check;
-    _Alignas(BBQ_LINE) char bbq_pad_end;
+    _Alignas(BBQ_LINE) char bbq_pad_end; /* the consumer's line shares nothing that follows the handle */
 };
 
 static _Thread_local char bbq_error_text[512];
@@ -678,7 +676,6 @@ static inline void bbq_take_over_producer(bbq_queue *q, int framed) {
         bbq_set_release(q, BBQ_OFF_PRODUCER_CLOSED, 0); // R1: the producer half's holder owns the flag
     }
     q->p_grant_open = 0;
-    q->p_closed = 0;
 }
 
 static inline int bbq_take_producer_as(bbq_queue *q, int mode) {
@@ -1010,7 +1007,6 @@ static inline int bbq_close_producer(bbq_queue *q) {
     bbq_set_release(q, BBQ_OFF_PRODUCER_CLOSED, 1); // R10: after every commit
     bbq_unlock(q, 1); // after the flag: a successor reopens the stream (R12)
     q->holds_producer = 0;
-    q->p_closed = 1;
     return 0;
 }
 
@@ -1025,7 +1021,6 @@ static inline void bbq_take_over_consumer(bbq_queue *q) {
     q->c_wait_nanos = bbq_counter(q, BBQ_OFF_C_WAIT_NANOS);
     q->c_high_water = bbq_counter(q, BBQ_OFF_C_HIGH_WATER);
     q->c_grant_open = 0;
-    q->c_in_flight = 0;
 }
 
 static inline int bbq_take_consumer_as(bbq_queue *q, int mode) {
@@ -1096,7 +1091,6 @@ static inline int64_t bbq_find_frames(bbq_queue *q, uint32_t pos, unsigned char 
         unsigned char peek = atomic_load_explicit(bbq_flag(q, pos), memory_order_acquire);
         if (peek != BBQ_INDEX_MARK) {
             q->c_start = pos;
-            q->c_in_flight = 0;
             *first = peek;
             if (peek == 0) {
                 return 0; // R11: nothing has happened at the producer's write position
@@ -1116,13 +1110,11 @@ static inline int64_t bbq_find_frames(bbq_queue *q, uint32_t pos, unsigned char 
         available = bbq_readable(q, pos, 1);
     }
     if (available == 0) {
-        q->c_in_flight = 0;
         return 0;
     }
     // R11: the index is published before the flag, so the first frame may still be on its way.
     *first = atomic_load_explicit(bbq_flag(q, q->c_start), memory_order_acquire);
-    q->c_in_flight = *first == 0;
-    return q->c_in_flight ? 0 : (int64_t) available;
+    return *first == 0 ? 0 : (int64_t) available; // 0: the flag is still on its way
 }
 
 /* Ring.readableFrames: as find_frames, releasing skip records (R12) without delivering them. */
