@@ -176,7 +176,7 @@ public final class Ipc {
     }
 
     /** Consumes every message, checking sequence and size; returns nanoseconds from first to last. */
-    private static long consumeFrames(FrameConsumer consumer, int size, long messages) {
+    static long consumeFrames(FrameConsumer consumer, int size, long messages) {
         long[] state = {0, 0};
         FrameHandler handler = frame -> {
             if (frame.remaining() != size || frame.getLong(frame.position()) != state[0]) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
@@ -64,6 +65,7 @@ final class RecordConsumer implements FrameHandler {
     private IOException logFailure;
     private MqttLink mqtt;
     private final StringBuilder message = new StringBuilder(256);
+    private final BooleanSupplier stopped;
 
     /**
      * @param in the framed queue's consumer
@@ -73,6 +75,16 @@ final class RecordConsumer implements FrameHandler {
      * @param trackDelivered whether to keep the delivered sequence numbers (in-process device only)
      */
     RecordConsumer(FrameConsumer in, int maxRecordLength, TelemetryLog log, boolean sameClock, boolean trackDelivered) {
+        this(in, maxRecordLength, log, sameClock, trackDelivered, () -> false);
+    }
+
+    /**
+     * As above, stopping before the end of the stream once {@code stopped} says so: a queue file's
+     * producer is another process, whose stream need not end when this run does.
+     */
+    RecordConsumer(FrameConsumer in, int maxRecordLength, TelemetryLog log, boolean sameClock, boolean trackDelivered,
+                   BooleanSupplier stopped) {
+        this.stopped = stopped;
         this.in = in;
         this.reader = new TelemetryRecord.Reader(maxRecordLength);
         this.log = log;
@@ -96,7 +108,7 @@ final class RecordConsumer implements FrameHandler {
             while (true) {
                 int n = in.drain(this, BATCH, 100, TimeUnit.MILLISECONDS);
                 publish();
-                if (n == 0 && in.isClosed()) {
+                if ((n == 0 && in.isClosed()) || stopped.getAsBoolean()) {
                     break;
                 }
             }

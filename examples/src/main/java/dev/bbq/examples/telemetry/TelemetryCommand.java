@@ -104,6 +104,12 @@ public final class TelemetryCommand implements Callable<Integer> {
                     + "/dev/ttyAMA0 (the device sends COBS frames as described below).")
     String serial;
 
+    @Option(names = "--queue-file", paramLabel = "PATH",
+            description = "Consume records from a queue file that another process writes (for example the C driver "
+                    + "examples/c/serial_driver.c) instead of running a source here; created with --framed-queue's "
+                    + "size if missing. The run ends when that process closes the stream, or after --duration.")
+    Path queueFile;
+
     @Option(names = "--baud", defaultValue = "115200", paramLabel = "RATE",
             description = "Serial baud rate (default: ${DEFAULT-VALUE}).")
     int baud;
@@ -187,11 +193,14 @@ public final class TelemetryCommand implements Callable<Integer> {
         if (sensorThreads < 0 || sensorThreads > 64) {
             throw bad("--sensor-threads must be 0 (off) to 64");
         }
-        if (sensorThreads > 0 && (serial != null || spi != null)) {
-            throw bad("--sensor-threads simulates the sensors in this process: it excludes --serial and --spi");
+        if (sensorThreads > 0 && (serial != null || spi != null || queueFile != null)) {
+            throw bad("--sensor-threads simulates the sensors in this process: it excludes --serial, --spi and --queue-file");
         }
         if (serial != null && spi != null) {
             throw bad("--serial and --spi exclude each other: choose one source");
+        }
+        if (queueFile != null && (serial != null || spi != null)) {
+            throw bad("--queue-file excludes --serial and --spi: the process writing the file is the source");
         }
         if (baud < 1) {
             throw bad("--baud must be positive");
@@ -243,7 +252,7 @@ public final class TelemetryCommand implements Callable<Integer> {
         if (spi != null) {
             return lengthHeader != null ? maxPacket : packet;
         }
-        return serial != null ? TelemetryRecord.length(TelemetryRecord.MAX_READINGS) : record;
+        return serial != null || queueFile != null ? TelemetryRecord.length(TelemetryRecord.MAX_READINGS) : record;
     }
 
     int spiBus() {

@@ -73,6 +73,9 @@ final class TelemetryRun {
         if (o.sensorThreads > 0) {
             return new SensorThreadsSource(o.sensorThreads, o.device.settings());
         }
+        if (o.queueFile != null) {
+            return QueueFileSource.open(o.queueFile, (int) o.framedQueue);
+        }
         return new SimulatedSource(o.device.settings());
     }
 
@@ -81,13 +84,15 @@ final class TelemetryRun {
         boolean inProcess = source instanceof SimulatedSource || source instanceof SensorThreadsSource;
         BBQueue raw = source.framed() ? null
                 : BBQueue.builder().capacity((int) o.rawQueue).direct().build();
-        BBQueue framed = BBQueue.allocate((int) o.framedQueue);
+        QueueFileSource file = source instanceof QueueFileSource ? (QueueFileSource) source : null;
+        BBQueue framed = file != null ? file.queue() : BBQueue.allocate((int) o.framedQueue);
         int maxRecord = o.maxRecordLength();
         Deframer deframer = raw == null ? null : new Deframer(maxRecord, o.device.check.check, true);
         TelemetryLog log = o.logFormat == TelemetryCommand.LogFormat.none ? null
                 : new TelemetryLog(o.out, o.logFormat == TelemetryCommand.LogFormat.csv
                         ? TelemetryLog.Format.CSV : TelemetryLog.Format.JSONL, o.logMaxSize, o.logKeep);
-        RecordConsumer consumer = new RecordConsumer(framed.frameConsumer(), maxRecord, log, inProcess, inProcess);
+        RecordConsumer consumer = new RecordConsumer(framed.frameConsumer(), maxRecord, log, inProcess, inProcess,
+                file == null ? () -> false : file::stopped);
         interval = consumer.latency.getIntervalHistogram();
         MqttLink mqtt = MqttLink.open(o.mqtt, maxRecord);
         consumer.forwardTo(mqtt);
@@ -124,7 +129,7 @@ final class TelemetryRun {
             if (source instanceof SensorThreadsSource sensors) {
                 sensors.start(framed.sharedFrameProducer()); // several threads, one framed queue
             } else {
-                source.start(raw == null ? null : raw.producer(), raw == null ? framed.frameProducer() : null);
+                source.start(raw == null ? null : raw.producer(), raw == null && file == null ? framed.frameProducer() : null);
             }
             sample(source, raw, framed, deframer, consumer, start);
             source.stop();
