@@ -3,6 +3,7 @@ package dev.bbq.stress;
 import dev.bbq.BBQueue;
 import dev.bbq.Consumer;
 import dev.bbq.Frame;
+import dev.bbq.FrameBatch;
 import dev.bbq.FrameConsumer;
 import dev.bbq.FrameGrant;
 import dev.bbq.FrameHandler;
@@ -13,6 +14,9 @@ import dev.bbq.ReusableReadGrant;
 import dev.bbq.ReusableWriteGrant;
 import dev.bbq.SplitReadGrant;
 import dev.bbq.WriteGrant;
+import dev.bbq.wire.Deframer;
+import dev.bbq.wire.FrameCheck;
+import dev.bbq.wire.FrameEncoder;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,7 +31,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Zero allocation on the hot paths: each loop below runs 10^8 cycles of a steady-state call sequence
+ * Zero allocation on the hot paths: each loop below runs 10^8 cycles (the deframer's, 10^7:
+ * {@link Loop#cycles}) of a steady-state call sequence
  * in a JVM whose only collector is Epsilon (which never frees anything) and whose heap is 64 MiB. A
  * cycle that allocated even one 16-byte object would need 1.6 GB and end the run with an
  * {@link OutOfMemoryError}; finishing is the proof. Each run also measures its own allocation with
@@ -90,6 +95,8 @@ final class AllocationFreeLoops {
     private static final String FRAME = "FrameConsumer.tryRead: its Frame (40 B) when the call site also returns null";
     private static final String WRITE_GRANT = "Producer.tryGrantExact: its WriteGrant (32 B) when the call site also returns null";
     private static final String WRITE_GRANT_TWR = "Producer.tryGrantExact: its WriteGrant (32 B) held in try-with-resources";
+    private static final String DEFRAMER_READ_GRANT = "Deframer.tryDeframe: the raw read grant's buffer view (32 B per"
+            + " read, as the Deframer's notes say) when Consumer.tryRead's call site also returns null";
     private static final String FRAME_GRANT_TWR = "FrameProducer.tryGrant: its FrameGrant (32 B) held in try-with-resources";
 
     enum Loop {
@@ -125,7 +132,12 @@ final class AllocationFreeLoops {
         RAW_REUSABLE("raw-reusable", "Producer.tryGrantExact and Consumer.tryRead into reusable grants, put/get,"
                 + " plus a refused grant and a read of the empty ring (false) in every cycle"),
         FRAMED_REUSABLE("framed-reusable", "FrameProducer.tryGrant and FrameConsumer.tryRead into reusable grants,"
-                + " buffer()/get, plus a refused grant and a read of the empty ring (false) in every cycle");
+                + " buffer()/get, plus a refused grant and a read of the empty ring (false) in every cycle"),
+        FRAMED_BATCH("framed-batch", "FrameProducer.tryGrantBatch, FrameBatch.tryAppend(byte[]) x4 (the last one"
+                + " refused: no room), FrameBatch.commit, FrameConsumer.drain"),
+        DEFRAMER_BATCH("deframer-batch", "Producer.tryGrantExact(n, reusable grant), FrameEncoder.encode x4,"
+                + " commit, Deframer.tryDeframe(Consumer, FrameProducer) (one batch per raw read), FrameConsumer.drain",
+                17, 32, DEFRAMER_READ_GRANT);
 
         final String id;
         final String calls;
@@ -151,6 +163,15 @@ final class AllocationFreeLoops {
             this.allocatingCall = allocatingCall;
         }
 
+        /**
+         * Cycles of the Epsilon run. A deframer cycle encodes, decodes and checks four frames, about
+         * twenty times a core cycle's work, so it runs 10^7 cycles: one 16-byte object per cycle
+         * would still need 160 MB, over twice the heap.
+         */
+        long cycles() {
+            return this == DEFRAMER_BATCH ? CYCLES / 10 : CYCLES;
+        }
+
         boolean mayAllocateOn(int feature) {
             return feature <= allocatesThrough;
         }
@@ -173,7 +194,7 @@ final class AllocationFreeLoops {
             System.exit(runAll() ? 0 : 1);
         }
         Loop loop = Loop.byId(args[0]);
-        long cycles = args.length > 1 ? Long.parseLong(args[1]) : CYCLES;
+        long cycles = args.length > 1 ? Long.parseLong(args[1]) : loop.cycles();
         long warmUpMillis = args.length > 2 ? Long.parseLong(args[2]) : WARM_UP_LIMIT_MILLIS;
         System.out.println(run(loop, cycles, warmUpMillis));
     }
@@ -183,7 +204,8 @@ final class AllocationFreeLoops {
 
     private static boolean runAll() throws IOException, InterruptedException {
         int feature = Runtime.version().feature();
-        System.out.printf(Locale.ROOT, "zero allocation on JDK %s (%s): 10^8 cycles per loop, Epsilon GC, 64 MiB heap%n",
+        System.out.printf(Locale.ROOT, "zero allocation on JDK %s (%s): 10^8 cycles per loop (deframer: 10^7),"
+                + " Epsilon GC, 64 MiB heap%n",
                 Runtime.version(), System.getProperty("java.vm.name"));
         boolean passed = true;
         for (Loop loop : Loop.values()) {
@@ -200,7 +222,7 @@ final class AllocationFreeLoops {
                 }
             }
             if (verdict == null) {
-                Child epsilon = child(EPSILON, loop, CYCLES, WARM_UP_LIMIT_MILLIS);
+                Child epsilon = child(EPSILON, loop, loop.cycles(), WARM_UP_LIMIT_MILLIS);
                 if (epsilon.exit == 0 && epsilon.line.startsWith("allocated ")) {
                     verdict = "PASS  " + epsilon.line;
                 } else {
@@ -384,6 +406,10 @@ final class AllocationFreeLoops {
                 return new RawReusable(BBQueue.allocate(4093));
             case FRAMED_REUSABLE:
                 return new FramedReusable(BBQueue.allocateDirect(4093));
+            case FRAMED_BATCH:
+                return new FramedBatch(BBQueue.allocate(4093));
+            case DEFRAMER_BATCH:
+                return new DeframerBatch(BBQueue.allocate(4093), BBQueue.allocate(4093));
             default:
                 throw new AssertionError(loop);
         }
@@ -624,6 +650,123 @@ final class AllocationFreeLoops {
                 }
                 if (consumer.drain(handler, 16) != 1) {
                     throw new AssertionError("one frame per cycle");
+                }
+            }
+        }
+    }
+
+    /**
+     * Each cycle grants a batch with room for three of its frames, appends three pairs (i, ~i) and
+     * is refused a fourth, commits once and drains the three.
+     */
+    private static final class FramedBatch implements Cycle {
+        private final FrameProducer producer;
+        private final FrameConsumer consumer;
+        private final FrameBatch batch = new FrameBatch();
+        private final PairSum handler = new PairSum();
+        private final byte[] frame = new byte[31];
+        private final ByteBuffer frameView = ByteBuffer.wrap(frame);
+
+        FramedBatch(BBQueue queue) {
+            producer = queue.frameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            batchRound(producer, consumer, batch, handler, frame, frameView, n);
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return 3 * pairs(n);
+        }
+
+        private static void batchRound(FrameProducer producer, FrameConsumer consumer, FrameBatch batch,
+                                       PairSum handler, byte[] frame, ByteBuffer frameView, int n) {
+            for (int i = 0; i < n; i++) {
+                int length = 16 + (i & 15); // 17 to 32 bytes with the header: odd sizes move the wrap point
+                if (!producer.tryGrantBatch(3 * (length + 1), batch)) {
+                    throw new AssertionError("an empty ring has room");
+                }
+                for (int k = 0; k < 3; k++) {
+                    frameView.putLong(0, i + k);
+                    frameView.putLong(8, ~(i + k));
+                    if (!batch.tryAppend(frame, 0, length)) {
+                        throw new AssertionError("a batch of three frames' room takes three frames");
+                    }
+                }
+                if (batch.tryAppend(frame, 0, length)) {
+                    throw new AssertionError("a batch of three frames' room refuses a fourth");
+                }
+                batch.commit();
+                if (consumer.drain(handler, 16) != 3) {
+                    throw new AssertionError("three frames per cycle");
+                }
+            }
+        }
+    }
+
+    /**
+     * The deframer's batched path: each cycle encodes four wire frames holding pairs (i, ~i) into one
+     * raw commit, deframes that read into the framed queue (one batch) and drains the four frames.
+     */
+    private static final class DeframerBatch implements Cycle {
+        private final Producer raw;
+        private final Consumer rawConsumer;
+        private final FrameProducer framed;
+        private final FrameConsumer framedConsumer;
+        private final ReusableWriteGrant grant = new ReusableWriteGrant();
+        private final FrameEncoder encoder = new FrameEncoder(FrameCheck.CRC16_CCITT_FALSE);
+        private final Deframer deframer = new Deframer(64, FrameCheck.CRC16_CCITT_FALSE);
+        private final PairSum handler = new PairSum();
+        private final byte[] payload = new byte[32];
+        private final ByteBuffer payloadView = ByteBuffer.wrap(payload);
+        private final byte[] wire = new byte[4 * encoder.maxEncodedLength(32)];
+
+        DeframerBatch(BBQueue rawQueue, BBQueue framedQueue) {
+            raw = rawQueue.producer();
+            rawConsumer = rawQueue.consumer();
+            framed = framedQueue.frameProducer();
+            framedConsumer = framedQueue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            deframerRound(this, n);
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return 4 * pairs(n);
+        }
+
+        private static void deframerRound(DeframerBatch c, int n) {
+            for (int i = 0; i < n; i++) {
+                int at = 0;
+                for (int k = 0; k < 4; k++) {
+                    c.payloadView.putLong(0, i + k);
+                    c.payloadView.putLong(8, ~(i + k));
+                    at += c.encoder.encode(c.payload, 0, 16 + ((i + k) & 15), c.wire, at);
+                }
+                if (!c.raw.tryGrantExact(at, c.grant)) {
+                    throw new AssertionError("an empty raw ring has room");
+                }
+                c.grant.put(0, c.wire, 0, at);
+                c.grant.commit(at);
+                try {
+                    if (c.deframer.tryDeframe(c.rawConsumer, c.framed) != 4) {
+                        throw new AssertionError("four frames per raw read");
+                    }
+                } catch (InterruptedException e) {
+                    throw new AssertionError("a framed ring with room never waits", e);
+                }
+                if (c.framedConsumer.drain(c.handler, 16) != 4) {
+                    throw new AssertionError("four frames per cycle");
                 }
             }
         }
