@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -65,7 +66,10 @@ public final class Pipeline {
     /** What one run measured in its window, and what the whole run checked. */
     static final class Result {
         long frames;
+        long chunks;
         long cpuNanos;
+        /** The driver thread's share of {@link #cpuNanos}: the simulated device, the same work for every candidate. */
+        long driverCpuNanos;
         long gcCycles;
         long windowNanos;
         long sent;
@@ -76,6 +80,15 @@ public final class Pipeline {
 
         double cpuMicrosPerFrame() {
             return frames == 0 ? Double.NaN : cpuNanos / 1000.0 / frames;
+        }
+
+        /** CPU per record without the driver thread: the queues, the deframer, the consumer, the JVM. */
+        double pipelineMicrosPerFrame() {
+            return frames == 0 ? Double.NaN : (cpuNanos - driverCpuNanos) / 1000.0 / frames;
+        }
+
+        double chunkFrames() {
+            return chunks == 0 ? Double.NaN : (double) frames / chunks;
         }
 
         double rate() {
@@ -94,7 +107,8 @@ public final class Pipeline {
         }
 
         String encode() {
-            return String.join(" ", Long.toString(frames), Long.toString(cpuNanos), Long.toString(gcCycles),
+            return String.join(" ", Long.toString(frames), Long.toString(chunks), Long.toString(cpuNanos),
+                    Long.toString(driverCpuNanos), Long.toString(gcCycles),
                     Long.toString(windowNanos), Long.toString(sent), Long.toString(checked), Long.toString(errors),
                     Long.toString(deframerErrors), RoundTrips.encode(latency));
         }
@@ -103,14 +117,16 @@ public final class Pipeline {
             String[] f = line.trim().split(" ");
             Result r = new Result();
             r.frames = Long.parseLong(f[0]);
-            r.cpuNanos = Long.parseLong(f[1]);
-            r.gcCycles = Long.parseLong(f[2]);
-            r.windowNanos = Long.parseLong(f[3]);
-            r.sent = Long.parseLong(f[4]);
-            r.checked = Long.parseLong(f[5]);
-            r.errors = Long.parseLong(f[6]);
-            r.deframerErrors = Long.parseLong(f[7]);
-            r.latency = RoundTrips.decode(f[8]);
+            r.chunks = Long.parseLong(f[1]);
+            r.cpuNanos = Long.parseLong(f[2]);
+            r.driverCpuNanos = Long.parseLong(f[3]);
+            r.gcCycles = Long.parseLong(f[4]);
+            r.windowNanos = Long.parseLong(f[5]);
+            r.sent = Long.parseLong(f[6]);
+            r.checked = Long.parseLong(f[7]);
+            r.errors = Long.parseLong(f[8]);
+            r.deframerErrors = Long.parseLong(f[9]);
+            r.latency = RoundTrips.decode(f[10]);
             return r;
         }
     }
@@ -121,6 +137,8 @@ public final class Pipeline {
         private final long rate;
         volatile boolean stop;
         long sent;
+        /** Hand-offs so far; read by the measuring thread. */
+        volatile long chunks;
 
         Driver(PipelineRig rig, long rate) {
             this.rig = rig;
@@ -144,6 +162,7 @@ public final class Pipeline {
                     }
                     if (at > 0) {
                         rig.send(chunk, at);
+                        chunks++; // single writer: this thread
                     } else {
                         LockSupport.parkNanos(Math.max(1, (long) ((seq + 1) * nanosPerFrame) - (now - start)));
                     }
@@ -165,7 +184,8 @@ public final class Pipeline {
         TelemetryCheck check = new TelemetryCheck();
         Driver driver = new Driver(rig, rate);
         Throwable[] failure = new Throwable[1];
-        List<Thread> threads = List.of(new Thread(driver, "driver"),
+        Thread driving = new Thread(driver, "driver");
+        List<Thread> threads = List.of(driving,
                 new Thread(() -> call(rig::deframe), "deframer"),
                 new Thread(() -> call(() -> rig.consume(check)), "consumer"));
         for (Thread t : threads) {
@@ -174,18 +194,23 @@ public final class Pipeline {
         }
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
         Thread.sleep(warmMillis);
         Result r = new Result();
+        long driver0 = threadBean.getThreadCpuTime(driving.getId());
         long cpu0 = os.getProcessCpuTime();
         long gc0 = gcCycles();
         long checked0 = check.checked();
+        long chunks0 = driver.chunks;
         long t0 = System.nanoTime();
         check.recording = true;
         Thread.sleep(windowMillis);
         check.recording = false;
         r.windowNanos = System.nanoTime() - t0;
         r.frames = check.checked() - checked0;
+        r.chunks = driver.chunks - chunks0;
         r.cpuNanos = os.getProcessCpuTime() - cpu0;
+        r.driverCpuNanos = threadBean.getThreadCpuTime(driving.getId()) - driver0;
         r.gcCycles = gcCycles() - gc0;
         driver.stop = true;
         for (Thread t : threads) {
