@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The telemetry pipeline of the demo, end to end, over three candidates' queues: a driver thread
@@ -374,11 +375,10 @@ public final class Pipeline {
     static String report(PrintStream out, long rate, Map<String, List<Result>> byCandidate) {
         out.printf(Locale.ROOT, "%n%s%n", rate == 0 ? "highest rate each sustains (driver unpaced; latency is"
                 + " then mostly time queued)" : "fixed rate " + rate + " records/s");
-        out.printf(Locale.ROOT, "  %-7s %12s %9s %17s %5s %9s %9s %9s%n", "", "records/s", "cpu/rec", "(min-max) us",
-                "gc", "p50 us", "p99 us", "p99.9 us");
+        out.printf(Locale.ROOT, "  %-7s %10s %8s %9s %17s %12s %5s %9s %9s %9s%n", "", "records/s", "rec/send",
+                "cpu/rec", "(min-max) us", "w/o driver", "gc", "p50 us", "p99 us", "p99.9 us");
         Map<String, Double> cpu = new LinkedHashMap<>();
         Map<String, Long> gc = new LinkedHashMap<>();
-        Map<String, double[]> perRound = new LinkedHashMap<>();
         for (Map.Entry<String, List<Result>> e : byCandidate.entrySet()) {
             List<Result> rs = e.getValue();
             double[] cpus = rs.stream().mapToDouble(Result::cpuMicrosPerFrame).toArray();
@@ -392,25 +392,31 @@ public final class Pipeline {
             double medianRate = median(rates);
             cpu.put(e.getKey(), median);
             gc.put(e.getKey(), cycles);
-            perRound.put(e.getKey(), cpus);
-            out.printf(Locale.ROOT, "  %-7s %12.0f %9.2f %8.2f-%-8.2f %5d %9.1f %9.1f %9.1f%s%n", e.getKey(), medianRate,
-                    median, sorted[0], sorted[sorted.length - 1], cycles,
+            double perSend = median(rs.stream().mapToDouble(Result::chunkFrames).toArray());
+            double pipelineOnly = median(rs.stream().mapToDouble(Result::pipelineMicrosPerFrame).toArray());
+            out.printf(Locale.ROOT, "  %-7s %10.0f %8.1f %9.2f %8.2f-%-8.2f %9.2f us %5d %9.1f %9.1f %9.1f%s%n", e.getKey(),
+                    medianRate, perSend, median, sorted[0], sorted[sorted.length - 1], pipelineOnly, cycles,
                     pooled.getValueAtPercentile(50) / 1000.0, pooled.getValueAtPercentile(99) / 1000.0,
                     pooled.getValueAtPercentile(99.9) / 1000.0,
                     rate != 0 && medianRate < SUSTAINED * rate ? "  NOT SUSTAINED" : "");
         }
-        double[] bbq = perRound.get("bbq");
         for (String peer : List.of("abq", "agrona")) {
-            double[] other = perRound.get(peer);
-            double[] ratios = new double[Math.min(bbq.length, other.length)];
-            for (int i = 0; i < ratios.length; i++) {
-                ratios[i] = bbq[i] / other[i];
-            }
-            Arrays.sort(ratios);
-            out.printf(Locale.ROOT, "  cpu/record bbq/%s, paired by round: median %.2fx (%.2f-%.2f)%n", peer,
-                    Paired.percentile(ratios, 50), ratios[0], ratios[ratios.length - 1]);
+            out.printf(Locale.ROOT, "  bbq/%s cpu per record, paired by round: %s; without the driver thread: %s%n", peer,
+                    pairedRatios(byCandidate.get("bbq"), byCandidate.get(peer), Result::cpuMicrosPerFrame),
+                    pairedRatios(byCandidate.get("bbq"), byCandidate.get(peer), Result::pipelineMicrosPerFrame));
         }
         return summaryLine(rate, cpu, gc);
+    }
+
+    /** The median and range of the per-round ratios {@code a/b} of a measure. */
+    private static String pairedRatios(List<Result> a, List<Result> b, ToDoubleFunction<Result> measure) {
+        double[] ratios = new double[Math.min(a.size(), b.size())];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = measure.applyAsDouble(a.get(i)) / measure.applyAsDouble(b.get(i));
+        }
+        Arrays.sort(ratios);
+        return String.format(Locale.ROOT, "median %.2fx (%.2f-%.2f)", Paired.percentile(ratios, 50), ratios[0],
+                ratios[ratios.length - 1]);
     }
 
     private static double median(double[] values) {
