@@ -49,7 +49,10 @@ import java.util.function.ToDoubleFunction;
  *        [--warm-ms 500] [--window-ms 2000] [--no-max] [--jvm PATH] [--jvm-args "FLAGS"]
  * </pre>
  *
- * The output ends with one line per fixed rate:
+ * With {@code --jvm-args "-Dbbq.pipeline.wait=park"} bbq's queues park at once instead of spinning
+ * first ({@link PipelineRig.Bbq}), to see what the spins cost.
+ *
+ * <p>The output ends with one line per fixed rate:
  * {@code pipeline <rate>/s cpu/frame: bbq <x> us, abq <y> us, agrona <z> us; gc cycles: bbq <n>, abq <m>, agrona <k>},
  * with each candidate's median CPU per record over the measured rounds and its collections summed
  * over them.
@@ -184,6 +187,9 @@ public final class Pipeline {
         PipelineRig rig = PipelineRig.of(candidate);
         TelemetryCheck check = new TelemetryCheck();
         Driver driver = new Driver(rig, rate);
+        // A clean heap for every run: the harness's own garbage from earlier runs (queues,
+        // histograms) must not bring a collection into this run's window.
+        System.gc();
         Throwable[] failure = new Throwable[1];
         Thread driving = new Thread(driver, "driver");
         List<Thread> threads = List.of(driving,

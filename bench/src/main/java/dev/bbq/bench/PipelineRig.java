@@ -7,6 +7,8 @@ import dev.bbq.FrameHandler;
 import dev.bbq.FrameProducer;
 import dev.bbq.Producer;
 import dev.bbq.ReusableWriteGrant;
+import dev.bbq.WaitStrategy;
+import dev.bbq.Waiter;
 import dev.bbq.wire.Deframer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.MessageHandler;
@@ -56,10 +58,38 @@ abstract class PipelineRig {
     /** Consumer thread: checks every record until they end. */
     abstract void consume(TelemetryCheck check) throws InterruptedException;
 
-    /** bbq: raw queue, {@code Deframer.run} publishing one batch per raw read, framed queue, {@code drain}. */
+    /**
+     * bbq: raw queue, {@code Deframer.run} publishing one batch per raw read, framed queue, {@code drain}.
+     * Both queues wait with {@code WaitStrategy.blocking()}, the default, unless the system property
+     * {@code bbq.pipeline.wait} says {@code park} (a custom strategy that parks at once, without
+     * blocking()'s spins: for looking into what the spins cost) or {@code backoff}.
+     */
     static final class Bbq extends PipelineRig {
-        private final BBQueue raw = BBQueue.allocate(RING);
-        private final BBQueue framed = BBQueue.allocate(RING);
+        private static final WaitStrategy WAIT = waitStrategy(System.getProperty("bbq.pipeline.wait", "blocking"));
+        private final BBQueue raw = BBQueue.builder().capacity(RING).waitStrategy(WAIT).build();
+        private final BBQueue framed = BBQueue.builder().capacity(RING).waitStrategy(WAIT).build();
+
+        static WaitStrategy waitStrategy(String name) {
+            switch (name) {
+                case "blocking": return WaitStrategy.blocking();
+                case "backoff": return WaitStrategy.backoff();
+                case "park": return new ParkAtOnce();
+                default: throw new IllegalArgumentException("bbq.pipeline.wait=" + name + ": blocking, park or backoff");
+            }
+        }
+
+        /** Parks through the queue's waiter on the first pause: no spinning. */
+        private static final class ParkAtOnce implements WaitStrategy {
+            @Override
+            public void pause(int round, long remainingNanos, Waiter waiter) {
+                waiter.park(remainingNanos);
+            }
+
+            @Override
+            public boolean signals() {
+                return true;
+            }
+        }
         private final Producer producer = raw.producer();
         private final Consumer in = raw.consumer();
         private final FrameProducer out = framed.frameProducer();

@@ -95,8 +95,6 @@ final class AllocationFreeLoops {
     private static final String FRAME = "FrameConsumer.tryRead: its Frame (40 B) when the call site also returns null";
     private static final String WRITE_GRANT = "Producer.tryGrantExact: its WriteGrant (32 B) when the call site also returns null";
     private static final String WRITE_GRANT_TWR = "Producer.tryGrantExact: its WriteGrant (32 B) held in try-with-resources";
-    private static final String DEFRAMER_READ_GRANT = "Deframer.tryDeframe: the raw read grant's buffer view (32 B per"
-            + " read, as the Deframer's notes say) when Consumer.tryRead's call site also returns null";
     private static final String FRAME_GRANT_TWR = "FrameProducer.tryGrant: its FrameGrant (32 B) held in try-with-resources";
 
     enum Loop {
@@ -136,8 +134,8 @@ final class AllocationFreeLoops {
         FRAMED_BATCH("framed-batch", "FrameProducer.tryGrantBatch, FrameBatch.tryAppend(byte[]) x4 (the last one"
                 + " refused: no room), FrameBatch.commit, FrameConsumer.drain"),
         DEFRAMER_BATCH("deframer-batch", "Producer.tryGrantExact(n, reusable grant), FrameEncoder.encode x4,"
-                + " commit, Deframer.tryDeframe(Consumer, FrameProducer) (one batch per raw read), FrameConsumer.drain",
-                17, 32, DEFRAMER_READ_GRANT);
+                + " commit, Deframer.tryDeframe(Consumer, FrameProducer) (one batch per raw read), FrameConsumer.drain"),
+        DEFRAMER_BATCH_DIRECT("deframer-batch-direct", "deframer-batch from a direct raw ring");
 
         final String id;
         final String calls;
@@ -169,7 +167,7 @@ final class AllocationFreeLoops {
          * would still need 160 MB, over twice the heap.
          */
         long cycles() {
-            return this == DEFRAMER_BATCH ? CYCLES / 10 : CYCLES;
+            return this == DEFRAMER_BATCH || this == DEFRAMER_BATCH_DIRECT ? CYCLES / 10 : CYCLES;
         }
 
         boolean mayAllocateOn(int feature) {
@@ -410,6 +408,8 @@ final class AllocationFreeLoops {
                 return new FramedBatch(BBQueue.allocate(4093));
             case DEFRAMER_BATCH:
                 return new DeframerBatch(BBQueue.allocate(4093), BBQueue.allocate(4093));
+            case DEFRAMER_BATCH_DIRECT:
+                return new DeframerBatch(BBQueue.allocateDirect(4093), BBQueue.allocate(4093));
             default:
                 throw new AssertionError(loop);
         }
