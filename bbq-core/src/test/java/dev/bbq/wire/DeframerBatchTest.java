@@ -12,10 +12,8 @@ import dev.bbq.FrameConsumer;
 import dev.bbq.FrameProducer;
 import dev.bbq.Producer;
 import dev.bbq.QueueStats;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -23,6 +21,24 @@ import org.junit.jupiter.api.Test;
 /** The deframer publishes the frames of one raw read together, as one batch, into a framed queue. */
 class DeframerBatchTest {
     private static final FrameCheck CHECK = FrameCheck.CRC16_CCITT_FALSE;
+
+    /** A raw queue and a framed queue, and their halves: the deframer's input and output. */
+    private static final class Pipe {
+        final BBQueue framed;
+        final Producer producer;
+        final Consumer in;
+        final FrameProducer out;
+        final FrameConsumer frames;
+
+        Pipe(int rawCapacity, int framedCapacity) {
+            BBQueue raw = BBQueue.allocate(rawCapacity);
+            framed = BBQueue.allocate(framedCapacity);
+            producer = raw.producer();
+            in = raw.consumer();
+            out = framed.frameProducer();
+            frames = framed.frameConsumer();
+        }
+    }
 
     private static byte[][] payloads(int count, int length, int seed) {
         byte[][] payloads = new byte[count][];
@@ -51,12 +67,7 @@ class DeframerBatchTest {
         int perChunk = 8;
         int chunks = 3000;
         byte[] chunk = wire(CHECK, payloads(perChunk, 12, 0));
-        BBQueue raw = BBQueue.allocate(1 << 16);
-        BBQueue framed = BBQueue.allocate(1 << 16);
-        Producer producer = raw.producer();
-        Consumer in = raw.consumer();
-        FrameProducer out = framed.frameProducer();
-        FrameConsumer frames = framed.frameConsumer();
+        Pipe pipe = new Pipe(1 << 16, 1 << 16);
         Deframer deframer = new Deframer(64, CHECK);
 
         // A second thread samples the framed queue's commit count while the deframer runs: with
@@ -67,7 +78,7 @@ class DeframerBatchTest {
         Thread observer = new Thread(() -> {
             long last = -1;
             do {
-                long committed = framed.stats().framesCommitted();
+                long committed = pipe.framed.stats().framesCommitted();
                 if (committed != last) {
                     samples.incrementAndGet();
                     last = committed;
@@ -80,10 +91,10 @@ class DeframerBatchTest {
         observer.start();
         try {
             for (int c = 0; c < chunks; c++) {
-                rawWrite(producer, chunk, 0, chunk.length);
-                assertEquals(perChunk, deframer.tryDeframe(in, out));
+                rawWrite(pipe.producer, chunk, 0, chunk.length);
+                assertEquals(perChunk, deframer.tryDeframe(pipe.in, pipe.out));
                 if (c % 100 == 99) {
-                    assertEquals(100 * perChunk, readAll(frames).size());
+                    assertEquals(100 * perChunk, readAll(pipe.frames).size());
                 }
             }
         } finally {
@@ -92,7 +103,7 @@ class DeframerBatchTest {
         }
         assertEquals(-1, partial.get(), "the observer saw part of a chunk's frames committed");
         assertTrue(samples.get() > 0, "the observer saw commits");
-        assertEquals((long) chunks * perChunk, framed.stats().framesCommitted());
+        assertEquals((long) chunks * perChunk, pipe.framed.stats().framesCommitted());
         assertEquals((long) chunks * perChunk, deframer.stats().framesDelivered());
     }
 
@@ -101,22 +112,17 @@ class DeframerBatchTest {
         byte[][] payloads = payloads(4, 30, 10);
         byte[] stream = wire(CHECK, payloads);
         int cut = wire(CHECK, payloads[0], payloads[1]).length + 10; // ten bytes into the third frame
-        BBQueue raw = BBQueue.allocate(1024);
-        BBQueue framed = BBQueue.allocate(1024);
-        Producer producer = raw.producer();
-        Consumer in = raw.consumer();
-        FrameProducer out = framed.frameProducer();
-        FrameConsumer frames = framed.frameConsumer();
+        Pipe pipe = new Pipe(1024, 1024);
         Deframer deframer = new Deframer(64, CHECK);
 
-        rawWrite(producer, stream, 0, cut);
-        assertEquals(2, deframer.tryDeframe(in, out));
-        assertEquals(2, framed.stats().framesCommitted(), "the first read's whole frames, not the cut one");
-        assertSameFrames(List.of(payloads[0], payloads[1]), readAll(frames));
+        rawWrite(pipe.producer, stream, 0, cut);
+        assertEquals(2, deframer.tryDeframe(pipe.in, pipe.out));
+        assertEquals(2, pipe.framed.stats().framesCommitted(), "the first read's whole frames, not the cut one");
+        assertSameFrames(List.of(payloads[0], payloads[1]), readAll(pipe.frames));
 
-        rawWrite(producer, stream, cut, stream.length - cut);
-        assertEquals(2, deframer.tryDeframe(in, out));
-        assertSameFrames(List.of(payloads[2], payloads[3]), readAll(frames));
+        rawWrite(pipe.producer, stream, cut, stream.length - cut);
+        assertEquals(2, deframer.tryDeframe(pipe.in, pipe.out));
+        assertSameFrames(List.of(payloads[2], payloads[3]), readAll(pipe.frames));
         DeframerStats stats = deframer.stats();
         assertEquals(4, stats.framesDelivered());
         assertEquals(4 * 30, stats.bytesDelivered());
@@ -128,34 +134,29 @@ class DeframerBatchTest {
     void underOverloadTheFramesThatFitArePublishedInOrderAndTheRestAreDroppedAndCounted() throws Exception {
         byte[][] payloads = payloads(10, 20, 0);
         byte[] stream = wire(CHECK, payloads);
-        BBQueue raw = BBQueue.allocate(1024);
-        BBQueue framed = BBQueue.allocate(64); // room for two 21-byte frames, maybe three
-        Producer producer = raw.producer();
-        Consumer in = raw.consumer();
-        FrameProducer out = framed.frameProducer();
-        FrameConsumer frames = framed.frameConsumer();
+        Pipe pipe = new Pipe(1024, 64); // room for two 21-byte frames, maybe three
         Deframer deframer = new Deframer(20, CHECK, true);
 
-        rawWrite(producer, stream, 0, stream.length);
-        int written = deframer.tryDeframe(in, out);
+        rawWrite(pipe.producer, stream, 0, stream.length);
+        int written = deframer.tryDeframe(pipe.in, pipe.out);
 
         DeframerStats stats = deframer.stats();
-        QueueStats queue = framed.stats();
+        QueueStats queue = pipe.framed.stats();
         assertTrue(written >= 2 && written < 10, "written " + written);
         assertEquals(written, stats.framesDelivered());
         assertEquals(written * 20L, stats.bytesDelivered());
         assertEquals(10 - written, stats.framesDropped());
         assertEquals(written, queue.framesCommitted(), "delivered means published");
         assertEquals(stats.framesDropped(), queue.framesDropped(), "the queue counts the same drops");
-        assertEquals(0, in.available(), "the raw bytes were all released");
-        assertSameFrames(Arrays.asList(payloads).subList(0, written), readAll(frames));
+        assertEquals(0, pipe.in.available(), "the raw bytes were all released");
+        assertSameFrames(Arrays.asList(payloads).subList(0, written), readAll(pipe.frames));
 
         // Once the consumer has caught up, the next read's frames all get through.
         byte[][] more = payloads(2, 20, 50);
         byte[] next = wire(CHECK, more);
-        rawWrite(producer, next, 0, next.length);
-        assertEquals(2, deframer.tryDeframe(in, out));
-        assertSameFrames(List.of(more), readAll(frames));
+        rawWrite(pipe.producer, next, 0, next.length);
+        assertEquals(2, deframer.tryDeframe(pipe.in, pipe.out));
+        assertSameFrames(List.of(more), readAll(pipe.frames));
         assertEquals(written + 2, deframer.stats().framesDelivered());
         assertEquals(10 - written, deframer.stats().framesDropped());
     }
@@ -164,36 +165,19 @@ class DeframerBatchTest {
     void aReadWithMoreFramesThanTheRingHoldsWaitsForRoomAndLosesNothing() throws Exception {
         byte[][] payloads = payloads(40, 50, 0);
         byte[] stream = wire(CHECK, payloads);
-        BBQueue raw = BBQueue.allocate(4096);
-        BBQueue framed = BBQueue.allocate(256); // four or five frames at a time, wrapping often
-        Producer producer = raw.producer();
-        Consumer in = raw.consumer();
-        FrameProducer out = framed.frameProducer();
-        FrameConsumer frames = framed.frameConsumer();
+        Pipe pipe = new Pipe(4096, 256); // four or five frames at a time, wrapping often
         Deframer deframer = new Deframer(50, CHECK);
-        rawWrite(producer, stream, 0, stream.length);
-        producer.close();
+        rawWrite(pipe.producer, stream, 0, stream.length);
+        pipe.producer.close();
 
-        Thread deframing = new Thread(() -> {
-            try (out) {
-                deframer.run(in, out);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        deframing.start();
-        List<byte[]> received = new ArrayList<>();
-        DeframerTest.Collector collector = new DeframerTest.Collector();
-        while (!frames.isClosed()) {
-            frames.drain(collector, 3, 10, TimeUnit.SECONDS);
-        }
-        received.addAll(collector.frames);
+        Thread deframing = DeframerTest.startDeframing(deframer, pipe.in, pipe.out);
+        List<byte[]> received = DeframerTest.drainUntilClosed(pipe.frames, 3);
         deframing.join(10_000);
         assertFalse(deframing.isAlive());
 
         assertSameFrames(List.of(payloads), received);
         assertEquals(40, deframer.stats().framesDelivered());
         assertEquals(0, deframer.stats().framesDropped());
-        assertEquals(40, framed.stats().framesCommitted());
+        assertEquals(40, pipe.framed.stats().framesCommitted());
     }
 }

@@ -155,13 +155,7 @@ class DeframerFuzzTest {
         };
         at = 0;
         while (at < bytes.length) {
-            WriteGrant grant = producer.tryGrantMax(1 + (input.length == 0 ? 0 : input[at % input.length] & 0x3F));
-            if (grant != null) {
-                int n = Math.min(grant.length(), bytes.length - at);
-                grant.buffer().put(bytes, at, n);
-                grant.commit(n);
-                at += n;
-            }
+            at = feed(producer, input, bytes, at);
             queued.tryDeframe(consumer, collect);
         }
         while (queued.tryDeframe(consumer, collect) > 0 || consumer.available() > 0) {
@@ -233,15 +227,7 @@ class DeframerFuzzTest {
         int at = 0;
         try {
             while (at < bytes.length || consumer.available() > 0) {
-                if (at < bytes.length) {
-                    WriteGrant grant = producer.tryGrantMax(1 + (input.length == 0 ? 0 : input[at % input.length] & 0x3F));
-                    if (grant != null) {
-                        int n = Math.min(grant.length(), bytes.length - at);
-                        grant.buffer().put(bytes, at, n);
-                        grant.commit(n);
-                        at += n;
-                    }
-                }
+                at = feed(producer, input, bytes, at);
                 deframer.tryDeframe(consumer, out);
                 if (!dropWhenFull || calls++ % 2 == 1) {
                     frames.drain(collect, Integer.MAX_VALUE);
@@ -260,6 +246,24 @@ class DeframerFuzzTest {
             assertEquals(0, stats.framesDropped());
         }
         return received;
+    }
+
+    /**
+     * Commits the next piece of {@code bytes}, from {@code at}, into the raw queue if it has room (a
+     * piece of 1 to 64 bytes, as the input says); returns where the bytes not yet committed start.
+     */
+    private static int feed(Producer producer, byte[] input, byte[] bytes, int at) {
+        if (at == bytes.length) {
+            return at;
+        }
+        WriteGrant grant = producer.tryGrantMax(1 + (input.length == 0 ? 0 : input[at % input.length] & 0x3F));
+        if (grant == null) {
+            return at;
+        }
+        int n = Math.min(grant.length(), bytes.length - at);
+        grant.buffer().put(bytes, at, n);
+        grant.commit(n);
+        return at + n;
     }
 
     private static long runs(byte[] bytes) {

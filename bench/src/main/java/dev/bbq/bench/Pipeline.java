@@ -472,17 +472,8 @@ public final class Pipeline {
             return Result.decode(expect("RESULT ").substring("RESULT ".length()));
         }
 
-        /** Skips what an agent may print, up to the first line starting with {@code prefix}. */
         String expect(String prefix) throws IOException {
-            while (true) {
-                String line = answers.readLine();
-                if (line == null) {
-                    throw new IllegalStateException(name + " stopped answering (its error output is above)");
-                }
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
+            return Paired.expect(answers, name, prefix);
         }
 
         @Override
