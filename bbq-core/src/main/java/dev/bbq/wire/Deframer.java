@@ -254,10 +254,10 @@ public final class Deframer {
     }
 
     /**
-     * Deframes everything {@code in} delivers into {@code out}, waiting for bytes as needed, and
-     * publishing the frames of each raw read together, as {@link #tryDeframe(Consumer, FrameProducer)}
-     * does, until
-     * the raw stream ends (its producer closed and every byte was read) or the thread is interrupted.
+     * Deframes everything {@code in} delivers into {@code out}, waiting for bytes as needed and
+     * publishing the frames of each raw read together as {@link #tryDeframe(Consumer, FrameProducer)}
+     * does, until the raw stream ends (its producer closed and every byte was read) or the thread is
+     * interrupted.
      * A frame cut off by the end of the stream is counted as malformed. Closes neither half.
      *
      * @param in the raw queue's consumer
