@@ -72,7 +72,10 @@ public final class Pipeline {
         long frames;
         long chunks;
         long cpuNanos;
-        /** The driver thread's share of {@link #cpuNanos}: the simulated device, the same work for every candidate. */
+        /**
+         * The driver thread's share of {@link #cpuNanos}: the simulated device's wake-ups, encoding and
+         * hand-offs (a hand-off to bbq or ABQ also wakes the sleeping deframer; Agrona's polls).
+         */
         long driverCpuNanos;
         long gcCycles;
         long windowNanos;
