@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.bbq.BBQueue;
 import dev.bbq.Consumer;
+import dev.bbq.FrameConsumer;
 import dev.bbq.FrameHandler;
+import dev.bbq.FrameProducer;
 import dev.bbq.Producer;
 import dev.bbq.WriteGrant;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +25,10 @@ import org.junit.jupiter.api.Test;
  * not throw, must deliver nothing longer than its maximum, must deliver every valid frame intact and
  * in order, must consume every byte, and must account for every delimited run as either a delivered
  * frame or exactly one counted error. Feeding the same stream in one piece, or through the read
- * grants of a small raw queue (heap or direct, wrapping at its end), must give the same result.
+ * grants of a small raw queue (heap or direct, wrapping at its end), must give the same result, and
+ * so must the same read grants deframed into a framed queue (the batched path). Into a framed queue
+ * too small to take every read's frames, with {@code dropWhenFull}, what arrives is an in-order
+ * subsequence and every frame is either published or counted as dropped.
  *
  * <p>{@code mvn verify} runs {@link #deframerSurvivesAnyStream(byte[])} in Jazzer's regression mode
  * (on the empty input), and {@link #deframerSurvivesSeededStreams()} runs it on 3000 generated
@@ -150,13 +155,7 @@ class DeframerFuzzTest {
         };
         at = 0;
         while (at < bytes.length) {
-            WriteGrant grant = producer.tryGrantMax(1 + (input.length == 0 ? 0 : input[at % input.length] & 0x3F));
-            if (grant != null) {
-                int n = Math.min(grant.length(), bytes.length - at);
-                grant.buffer().put(bytes, at, n);
-                grant.commit(n);
-                at += n;
-            }
+            at = feed(producer, input, bytes, at);
             queued.tryDeframe(consumer, collect);
         }
         while (queued.tryDeframe(consumer, collect) > 0 || consumer.available() > 0) {
@@ -164,6 +163,9 @@ class DeframerFuzzTest {
         }
         queued.endOfStream();
         assertEquals(0, consumer.available(), "every byte is released");
+
+        List<byte[]> batched = viaFramedQueue(input, bytes, maxFrameLength, check, 2048, false);
+        List<byte[]> dropping = viaFramedQueue(input, bytes, maxFrameLength, check, maxFrameLength + 8, true);
 
         int matched = 0;
         for (byte[] frame : delivered) {
@@ -187,6 +189,81 @@ class DeframerFuzzTest {
         for (int i = 0; i < delivered.size(); i++) {
             assertTrue(Arrays.equals(delivered.get(i), deliveredQueued.get(i)), "read grants change nothing");
         }
+        assertEquals(delivered.size(), batched.size(), "batches change nothing");
+        for (int i = 0; i < delivered.size(); i++) {
+            assertTrue(Arrays.equals(delivered.get(i), batched.get(i)), "batches change nothing");
+        }
+        int kept = 0;
+        for (byte[] frame : delivered) {
+            if (kept < dropping.size() && Arrays.equals(frame, dropping.get(kept))) {
+                kept++;
+            }
+        }
+        assertEquals(dropping.size(), kept, "what survives overload arrives intact and in order");
+    }
+
+    /**
+     * Feeds the bytes through a raw queue of 97 bytes into a framed queue of {@code framedCapacity}
+     * bytes, one read grant per call, reading the framed queue after every other call (every call
+     * unless dropping, so that a deframer that waits for room never has to). Checks the accounting
+     * and returns the frames that came out.
+     */
+    private static List<byte[]> viaFramedQueue(byte[] input, byte[] bytes, int maxFrameLength, FrameCheck check,
+            int framedCapacity, boolean dropWhenFull) {
+        BBQueue raw = BBQueue.allocate(97);
+        BBQueue framed = BBQueue.allocate(framedCapacity);
+        Producer producer = raw.producer();
+        Consumer consumer = raw.consumer();
+        FrameProducer out = framed.frameProducer();
+        FrameConsumer frames = framed.frameConsumer();
+        Deframer deframer = new Deframer(maxFrameLength, check, dropWhenFull);
+        List<byte[]> received = new ArrayList<>();
+        FrameHandler collect = frame -> {
+            byte[] b = new byte[frame.remaining()];
+            frame.get(b);
+            received.add(b);
+        };
+        int calls = 0;
+        int at = 0;
+        try {
+            while (at < bytes.length || consumer.available() > 0) {
+                at = feed(producer, input, bytes, at);
+                deframer.tryDeframe(consumer, out);
+                if (!dropWhenFull || calls++ % 2 == 1) {
+                    frames.drain(collect, Integer.MAX_VALUE);
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError("a deframer that never has to wait was interrupted", e);
+        }
+        frames.drain(collect, Integer.MAX_VALUE);
+        DeframerStats stats = deframer.stats();
+        assertEquals(bytes.length, stats.bytesRead(), "every byte is consumed");
+        assertEquals(received.size(), stats.framesDelivered(), "delivered means published");
+        assertEquals(framed.stats().framesCommitted(), stats.framesDelivered());
+        assertEquals(framed.stats().framesDropped(), stats.framesDropped());
+        if (!dropWhenFull) {
+            assertEquals(0, stats.framesDropped());
+        }
+        return received;
+    }
+
+    /**
+     * Commits the next piece of {@code bytes}, from {@code at}, into the raw queue if it has room (a
+     * piece of 1 to 64 bytes, as the input says); returns where the bytes not yet committed start.
+     */
+    private static int feed(Producer producer, byte[] input, byte[] bytes, int at) {
+        if (at == bytes.length) {
+            return at;
+        }
+        WriteGrant grant = producer.tryGrantMax(1 + (input.length == 0 ? 0 : input[at % input.length] & 0x3F));
+        if (grant == null) {
+            return at;
+        }
+        int n = Math.min(grant.length(), bytes.length - at);
+        grant.buffer().put(bytes, at, n);
+        grant.commit(n);
+        return at + n;
     }
 
     private static long runs(byte[] bytes) {

@@ -47,6 +47,28 @@ class DeframerTest {
         return out.toByteArray();
     }
 
+    /** Starts a thread that deframes {@code in} into {@code out} until the raw stream ends, then closes {@code out}. */
+    static Thread startDeframing(Deframer deframer, Consumer in, FrameProducer out) {
+        Thread deframing = new Thread(() -> {
+            try (out) {
+                deframer.run(in, out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        deframing.start();
+        return deframing;
+    }
+
+    /** Drains {@code frames}, at most {@code max} at a time, until their stream ends; returns them all. */
+    static List<byte[]> drainUntilClosed(FrameConsumer frames, int max) throws InterruptedException {
+        Collector collector = new Collector();
+        while (!frames.isClosed()) {
+            frames.drain(collector, max, 10, TimeUnit.SECONDS);
+        }
+        return collector.frames;
+    }
+
     static List<byte[]> randomPayloads(Random random, int count, int maxLength) {
         List<byte[]> payloads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -310,23 +332,13 @@ class DeframerTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            Thread deframing = new Thread(() -> {
-                try (frameProducer) {
-                    deframer.run(consumer, frameProducer);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
             device.start();
-            deframing.start();
-            Collector collector = new Collector();
-            while (!frameConsumer.isClosed()) {
-                frameConsumer.drain(collector, 64, 10, TimeUnit.SECONDS);
-            }
+            Thread deframing = startDeframing(deframer, consumer, frameProducer);
+            List<byte[]> received = drainUntilClosed(frameConsumer, 64);
             device.join(10_000);
             deframing.join(10_000);
             assertFalse(device.isAlive() || deframing.isAlive());
-            assertSameFrames(payloads, collector.frames);
+            assertSameFrames(payloads, received);
             assertEquals(0, deframer.stats().errors());
             assertEquals(stream.length, deframer.stats().bytesRead());
             assertEquals(payloads.size(), framed.stats().framesCommitted());

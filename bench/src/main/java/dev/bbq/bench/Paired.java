@@ -392,6 +392,24 @@ public final class Paired {
         return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
     }
 
+    /**
+     * Reads a child JVM's answers up to the first line that starts with one of the prefixes, skipping
+     * what an agent may print; returns that whole line. {@link Pipeline}'s children answer alike.
+     */
+    static String expect(BufferedReader answers, String name, String... prefixes) throws IOException {
+        while (true) {
+            String line = answers.readLine();
+            if (line == null) {
+                throw new IllegalStateException(name + " stopped answering (its error output is above)");
+            }
+            for (String prefix : prefixes) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+        }
+    }
+
     /** The parent's handle on one candidate's JVM: a line per command, a line per answer. */
     private static final class Child implements AutoCloseable {
         private final Process process;
@@ -444,17 +462,7 @@ public final class Paired {
          * that starts with one of the prefixes; returns that whole line.
          */
         private String expect(String... prefixes) throws IOException {
-            while (true) {
-                String line = answers.readLine();
-                if (line == null) {
-                    throw new IllegalStateException(name + " stopped answering (its error output is above)");
-                }
-                for (String prefix : prefixes) {
-                    if (line.startsWith(prefix)) {
-                        return line;
-                    }
-                }
-            }
+            return Paired.expect(answers, name, prefixes);
         }
 
         @Override

@@ -44,6 +44,7 @@ import java.util.TreeMap;
  *   java -jar bench/target/benchmarks.jar full  [--out DIR] [--jvm PATH]   # the published set, about 50 minutes on 2 cores
  *   java -jar bench/target/benchmarks.jar paired [options]                  # two-thread rates in interleaved rounds, see Paired
  *   java -jar bench/target/benchmarks.jar wake [options]                    # how soon a blocked side wakes, see Wake
+ *   java -jar bench/target/benchmarks.jar pipeline [--quick] [options]      # the telemetry pipeline's CPU per record, see Pipeline
  * </pre>
  *
  * {@code --jvm} runs the benchmark forks on another JDK (by default, the one running the report).
@@ -71,6 +72,10 @@ public final class Report {
         }
         if (args.length > 0 && args[0].equals("many-producers")) {
             ManyProducers.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("pipeline")) {
+            Pipeline.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("wake")) {

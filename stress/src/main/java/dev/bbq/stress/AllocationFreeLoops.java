@@ -3,6 +3,7 @@ package dev.bbq.stress;
 import dev.bbq.BBQueue;
 import dev.bbq.Consumer;
 import dev.bbq.Frame;
+import dev.bbq.FrameBatch;
 import dev.bbq.FrameConsumer;
 import dev.bbq.FrameGrant;
 import dev.bbq.FrameHandler;
@@ -14,6 +15,9 @@ import dev.bbq.ReusableWriteGrant;
 import dev.bbq.SharedFrameProducer;
 import dev.bbq.SplitReadGrant;
 import dev.bbq.WriteGrant;
+import dev.bbq.wire.Deframer;
+import dev.bbq.wire.FrameCheck;
+import dev.bbq.wire.FrameEncoder;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +32,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Zero allocation on the hot paths: each loop below runs 10^8 cycles of a steady-state call sequence
+ * Zero allocation on the hot paths: each loop below runs 10^8 cycles (the deframer's, 10^7:
+ * {@link Loop#cycles}) of a steady-state call sequence
  * in a JVM whose only collector is Epsilon (which never frees anything) and whose heap is 64 MiB. A
  * cycle that allocated even one 16-byte object would need 1.6 GB and end the run with an
  * {@link OutOfMemoryError}; finishing is the proof. Each run also measures its own allocation with
@@ -127,6 +132,11 @@ final class AllocationFreeLoops {
                 + " plus a refused grant and a read of the empty ring (false) in every cycle"),
         FRAMED_REUSABLE("framed-reusable", "FrameProducer.tryGrant and FrameConsumer.tryRead into reusable grants,"
                 + " buffer()/get, plus a refused grant and a read of the empty ring (false) in every cycle"),
+        FRAMED_BATCH("framed-batch", "FrameProducer.tryGrantBatch, FrameBatch.tryAppend(byte[]) x4 (the last one"
+                + " refused: no room), FrameBatch.commit, FrameConsumer.drain"),
+        DEFRAMER_BATCH("deframer-batch", "Producer.tryGrantExact(n, reusable grant), FrameEncoder.encode x4,"
+                + " commit, Deframer.tryDeframe(Consumer, FrameProducer) (one batch per raw read), FrameConsumer.drain"),
+        DEFRAMER_BATCH_DIRECT("deframer-batch-direct", "deframer-batch from a direct raw ring"),
         SHARED_COPY_DRAIN("shared-copy-drain", "SharedFrameProducer.tryWrite, writeOrDrop and write with a timeout"
                 + " (taking and giving back its lock), FrameConsumer.drain");
 
@@ -154,6 +164,15 @@ final class AllocationFreeLoops {
             this.allocatingCall = allocatingCall;
         }
 
+        /**
+         * Cycles of the Epsilon run. A deframer cycle encodes, decodes and checks four frames, about
+         * twenty times a core cycle's work, so it runs 10^7 cycles: one 16-byte object per cycle
+         * would still need 160 MB, over twice the heap.
+         */
+        long cycles() {
+            return this == DEFRAMER_BATCH || this == DEFRAMER_BATCH_DIRECT ? CYCLES / 10 : CYCLES;
+        }
+
         boolean mayAllocateOn(int feature) {
             return feature <= allocatesThrough;
         }
@@ -176,7 +195,7 @@ final class AllocationFreeLoops {
             System.exit(runAll() ? 0 : 1);
         }
         Loop loop = Loop.byId(args[0]);
-        long cycles = args.length > 1 ? Long.parseLong(args[1]) : CYCLES;
+        long cycles = args.length > 1 ? Long.parseLong(args[1]) : loop.cycles();
         long warmUpMillis = args.length > 2 ? Long.parseLong(args[2]) : WARM_UP_LIMIT_MILLIS;
         System.out.println(run(loop, cycles, warmUpMillis));
     }
@@ -186,7 +205,8 @@ final class AllocationFreeLoops {
 
     private static boolean runAll() throws IOException, InterruptedException {
         int feature = Runtime.version().feature();
-        System.out.printf(Locale.ROOT, "zero allocation on JDK %s (%s): 10^8 cycles per loop, Epsilon GC, 64 MiB heap%n",
+        System.out.printf(Locale.ROOT, "zero allocation on JDK %s (%s): 10^8 cycles per loop (deframer: 10^7),"
+                + " Epsilon GC, 64 MiB heap%n",
                 Runtime.version(), System.getProperty("java.vm.name"));
         boolean passed = true;
         for (Loop loop : Loop.values()) {
@@ -203,7 +223,7 @@ final class AllocationFreeLoops {
                 }
             }
             if (verdict == null) {
-                Child epsilon = child(EPSILON, loop, CYCLES, WARM_UP_LIMIT_MILLIS);
+                Child epsilon = child(EPSILON, loop, loop.cycles(), WARM_UP_LIMIT_MILLIS);
                 if (epsilon.exit == 0 && epsilon.line.startsWith("allocated ")) {
                     verdict = "PASS  " + epsilon.line;
                 } else {
@@ -387,6 +407,12 @@ final class AllocationFreeLoops {
                 return new RawReusable(BBQueue.allocate(4093));
             case FRAMED_REUSABLE:
                 return new FramedReusable(BBQueue.allocateDirect(4093));
+            case FRAMED_BATCH:
+                return new FramedBatch(BBQueue.allocate(4093));
+            case DEFRAMER_BATCH:
+                return new DeframerBatch(BBQueue.allocate(4093), BBQueue.allocate(4093));
+            case DEFRAMER_BATCH_DIRECT:
+                return new DeframerBatch(BBQueue.allocateDirect(4093), BBQueue.allocate(4093));
             case SHARED_COPY_DRAIN:
                 return new SharedCopyDrain(BBQueue.allocate(4093));
             default:
@@ -634,57 +660,118 @@ final class AllocationFreeLoops {
         }
     }
 
-    private static final class SharedCopyDrain implements Cycle {
-        private final SharedFrameProducer producer;
+    /**
+     * Each cycle grants a batch with room for three of its frames, appends three pairs (i, ~i) and
+     * is refused a fourth, commits once and drains the three.
+     */
+    private static final class FramedBatch implements Cycle {
+        private final FrameProducer producer;
         private final FrameConsumer consumer;
+        private final FrameBatch batch = new FrameBatch();
         private final PairSum handler = new PairSum();
         private final byte[] frame = new byte[31];
         private final ByteBuffer frameView = ByteBuffer.wrap(frame);
 
-        SharedCopyDrain(BBQueue queue) {
-            producer = queue.sharedFrameProducer();
+        FramedBatch(BBQueue queue) {
+            producer = queue.frameProducer();
             consumer = queue.frameConsumer();
         }
 
         @Override
         public long round(int n) {
             handler.sum = 0;
-            try {
-                sharedRound(producer, consumer, handler, frame, frameView, n);
-            } catch (InterruptedException e) {
-                throw new AssertionError("nobody interrupts the loop", e);
-            }
+            batchRound(producer, consumer, batch, handler, frame, frameView, n);
             return handler.sum;
         }
 
         @Override
         public long expected(int n) {
-            return pairs(n);
+            return 3 * pairs(n);
         }
 
-        private static void sharedRound(SharedFrameProducer producer, FrameConsumer consumer, PairSum handler,
-                                        byte[] frame, ByteBuffer frameView, int n) throws InterruptedException {
+        private static void batchRound(FrameProducer producer, FrameConsumer consumer, FrameBatch batch,
+                                       PairSum handler, byte[] frame, ByteBuffer frameView, int n) {
             for (int i = 0; i < n; i++) {
-                frameView.putLong(0, i);
-                frameView.putLong(8, ~i);
-                int length = 16 + (i & 15);
-                boolean written;
-                switch (i % 3) {
-                    case 0:
-                        written = producer.tryWrite(frame, 0, length);
-                        break;
-                    case 1:
-                        written = producer.writeOrDrop(frame, 0, length);
-                        break;
-                    default:
-                        written = producer.write(frame, 0, length, 1, TimeUnit.SECONDS);
-                        break;
-                }
-                if (!written) {
+                int length = 16 + (i & 15); // 17 to 32 bytes with the header: odd sizes move the wrap point
+                if (!producer.tryGrantBatch(3 * (length + 1), batch)) {
                     throw new AssertionError("an empty ring has room");
                 }
-                if (consumer.drain(handler, 16) != 1) {
-                    throw new AssertionError("one frame per cycle");
+                for (int k = 0; k < 3; k++) {
+                    frameView.putLong(0, i + k);
+                    frameView.putLong(8, ~(i + k));
+                    if (!batch.tryAppend(frame, 0, length)) {
+                        throw new AssertionError("a batch of three frames' room takes three frames");
+                    }
+                }
+                if (batch.tryAppend(frame, 0, length)) {
+                    throw new AssertionError("a batch of three frames' room refuses a fourth");
+                }
+                batch.commit();
+                if (consumer.drain(handler, 16) != 3) {
+                    throw new AssertionError("three frames per cycle");
+                }
+            }
+        }
+    }
+
+    /**
+     * The deframer's batched path: each cycle encodes four wire frames holding pairs (i, ~i) into one
+     * raw commit, deframes that read into the framed queue (one batch) and drains the four frames.
+     */
+    private static final class DeframerBatch implements Cycle {
+        private final Producer raw;
+        private final Consumer rawConsumer;
+        private final FrameProducer framed;
+        private final FrameConsumer framedConsumer;
+        private final ReusableWriteGrant grant = new ReusableWriteGrant();
+        private final FrameEncoder encoder = new FrameEncoder(FrameCheck.CRC16_CCITT_FALSE);
+        private final Deframer deframer = new Deframer(64, FrameCheck.CRC16_CCITT_FALSE);
+        private final PairSum handler = new PairSum();
+        private final byte[] payload = new byte[32];
+        private final ByteBuffer payloadView = ByteBuffer.wrap(payload);
+        private final byte[] wire = new byte[4 * encoder.maxEncodedLength(32)];
+
+        DeframerBatch(BBQueue rawQueue, BBQueue framedQueue) {
+            raw = rawQueue.producer();
+            rawConsumer = rawQueue.consumer();
+            framed = framedQueue.frameProducer();
+            framedConsumer = framedQueue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            deframerRound(this, n);
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return 4 * pairs(n);
+        }
+
+        private static void deframerRound(DeframerBatch c, int n) {
+            for (int i = 0; i < n; i++) {
+                int at = 0;
+                for (int k = 0; k < 4; k++) {
+                    c.payloadView.putLong(0, i + k);
+                    c.payloadView.putLong(8, ~(i + k));
+                    at += c.encoder.encode(c.payload, 0, 16 + ((i + k) & 15), c.wire, at);
+                }
+                if (!c.raw.tryGrantExact(at, c.grant)) {
+                    throw new AssertionError("an empty raw ring has room");
+                }
+                c.grant.put(0, c.wire, 0, at);
+                c.grant.commit(at);
+                try {
+                    if (c.deframer.tryDeframe(c.rawConsumer, c.framed) != 4) {
+                        throw new AssertionError("four frames per raw read");
+                    }
+                } catch (InterruptedException e) {
+                    throw new AssertionError("a framed ring with room never waits", e);
+                }
+                if (c.framedConsumer.drain(c.handler, 16) != 4) {
+                    throw new AssertionError("four frames per cycle");
                 }
             }
         }
@@ -1300,6 +1387,62 @@ final class AllocationFreeLoops {
                 frame.release();
             }
             return sum;
+        }
+    }
+
+    private static final class SharedCopyDrain implements Cycle {
+        private final SharedFrameProducer producer;
+        private final FrameConsumer consumer;
+        private final PairSum handler = new PairSum();
+        private final byte[] frame = new byte[31];
+        private final ByteBuffer frameView = ByteBuffer.wrap(frame);
+
+        SharedCopyDrain(BBQueue queue) {
+            producer = queue.sharedFrameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            try {
+                sharedRound(producer, consumer, handler, frame, frameView, n);
+            } catch (InterruptedException e) {
+                throw new AssertionError("nobody interrupts the loop", e);
+            }
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static void sharedRound(SharedFrameProducer producer, FrameConsumer consumer, PairSum handler,
+                                        byte[] frame, ByteBuffer frameView, int n) throws InterruptedException {
+            for (int i = 0; i < n; i++) {
+                frameView.putLong(0, i);
+                frameView.putLong(8, ~i);
+                int length = 16 + (i & 15);
+                boolean written;
+                switch (i % 3) {
+                    case 0:
+                        written = producer.tryWrite(frame, 0, length);
+                        break;
+                    case 1:
+                        written = producer.writeOrDrop(frame, 0, length);
+                        break;
+                    default:
+                        written = producer.write(frame, 0, length, 1, TimeUnit.SECONDS);
+                        break;
+                }
+                if (!written) {
+                    throw new AssertionError("an empty ring has room");
+                }
+                if (consumer.drain(handler, 16) != 1) {
+                    throw new AssertionError("one frame per cycle");
+                }
+            }
         }
     }
 }
