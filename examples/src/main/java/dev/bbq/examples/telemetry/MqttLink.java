@@ -3,6 +3,7 @@ package dev.bbq.examples.telemetry;
 import dev.bbq.BBQueue;
 import dev.bbq.FrameProducer;
 import dev.bbq.QueueStats;
+import dev.bbq.metrics.StatsSource;
 import dev.bbq.mqtt.ForwarderStats;
 import dev.bbq.mqtt.MqttForwarder;
 import java.io.IOException;
@@ -56,6 +57,34 @@ final class MqttLink implements AutoCloseable {
         this.topic = topic;
         this.batch = batch;
         this.scratch = new byte[maxMessage];
+    }
+
+    /** The queue between the record consumer and the forwarder, for the run's metrics. */
+    BBQueue queue() {
+        return queue;
+    }
+
+    /**
+     * The forwarder's statistics as bbq-metrics publishes them (JMX, Micrometer, flight recorder):
+     * counters under the names of {@link ForwarderStats}'s methods, the connection state as a gauge
+     * (its ordinal: 0 idle, then as {@link dev.bbq.mqtt.ConnectionState} lists them) and the time
+     * since the last acknowledgement.
+     */
+    StatsSource<ForwarderStats> statsSource() {
+        return StatsSource.builder("mqtt.forwarder", forwarder::stats)
+                .counter("messagesPublished", ForwarderStats::messagesPublished)
+                .counter("framesPublished", ForwarderStats::framesPublished)
+                .counter("framesAcknowledged", ForwarderStats::framesAcknowledged)
+                .counter("framesRedelivered", ForwarderStats::framesRedelivered)
+                .counter("bytesAcknowledged", ForwarderStats::bytesAcknowledged)
+                .counter("framesTooLarge", ForwarderStats::framesTooLarge)
+                .counter("framesRejected", ForwarderStats::framesRejected)
+                .counter("connects", ForwarderStats::connects)
+                .counter("reconnects", ForwarderStats::reconnects)
+                .counter("connectFailures", ForwarderStats::connectFailures)
+                .gauge("state", s -> s.state().ordinal())
+                .gauge("nanosSinceLastAck", ForwarderStats::nanosSinceLastAck)
+                .build();
     }
 
     /**

@@ -33,7 +33,8 @@ final class RunMetrics implements AutoCloseable {
      * Publishes what the options ask for; does nothing when neither {@code --jmx} nor {@code --jfr}
      * is given.
      */
-    static RunMetrics open(String jmx, Path jfr, BBQueue raw, BBQueue framed, Deframer deframer) throws IOException {
+    static RunMetrics open(String jmx, Path jfr, BBQueue raw, BBQueue framed, Deframer deframer, MqttLink mqtt)
+            throws IOException {
         Recording recording = null;
         if (jfr != null) {
             recording = new Recording();
@@ -54,6 +55,10 @@ final class RunMetrics implements AutoCloseable {
                     metrics.registrations.add(QueueMetrics.registerMBean(objectName("Deframer", jmx),
                             StatsSource.deframer(deframer)));
                 }
+                if (mqtt != null) {
+                    metrics.registrations.add(QueueMetrics.registerMBean(objectName("Queue", jmx + ".mqtt"), mqtt.queue()));
+                    metrics.registrations.add(QueueMetrics.registerMBean(objectName("Forwarder", jmx), mqtt.statsSource()));
+                }
             }
             if (recording != null) {
                 if (raw != null) {
@@ -62,6 +67,10 @@ final class RunMetrics implements AutoCloseable {
                 metrics.registrations.add(QueueMetrics.recordJfr("framed", framed));
                 if (deframer != null) {
                     metrics.registrations.add(QueueMetrics.recordJfr("deframer", StatsSource.deframer(deframer)));
+                }
+                if (mqtt != null) {
+                    metrics.registrations.add(QueueMetrics.recordJfr("mqtt", mqtt.queue()));
+                    metrics.registrations.add(QueueMetrics.recordJfr("forwarder", mqtt.statsSource()));
                 }
                 recording.start();
             }

@@ -118,7 +118,7 @@ final class TelemetryRun {
         Thread hook = new Thread(this::interrupted, "telemetry-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
-        try (RunMetrics metrics = RunMetrics.open(o.jmx, o.jfr, raw, framed, deframer)) {
+        try (RunMetrics metrics = RunMetrics.open(o.jmx, o.jfr, raw, framed, deframer, mqtt)) {
             if (o.jfr != null) {
                 out.println("telemetry: recording to " + o.jfr + " (jfr print --events dev.bbq.QueueSample " + o.jfr + ")");
             }

@@ -133,6 +133,38 @@ class TelemetryMqttTest {
     }
 
     @Test
+    void theFlightRecordingSamplesTheForwarderAndItsQueue() throws Exception {
+        Path jfr = dir.resolve("mqtt.jfr");
+        try (Mosquitto broker = Mosquitto.start(dir, "allow_anonymous true", "persistence false")) {
+            Run run = Run.of("telemetry", "--duration", "1500ms", "--rate", "1000", "--framed-queue", "1MiB",
+                    "--out", dir.toString(), "--no-chart", "--quiet", "--mqtt", broker.uri(), "--jfr", jfr.toString());
+            assertEquals(Cli.OK, run.status, run.toString());
+            Matcher result = RESULT.matcher(run.out);
+            assertTrue(result.find(), run.out);
+            long acknowledged = number(result.group(2));
+
+            // Counters only grow, so each statistic's largest sample is its latest (the file's order
+            // is the order buffers were flushed in).
+            java.util.Map<String, Long> forwarder = new java.util.HashMap<>();
+            long mqttQueueCommitted = -1;
+            for (jdk.jfr.consumer.RecordedEvent event : jdk.jfr.consumer.RecordingFile.readAllEvents(jfr)) {
+                String type = event.getEventType().getName();
+                if (type.equals("dev.bbq.StatsSample") && event.getString("source").equals("forwarder")) {
+                    assertEquals("mqtt.forwarder", event.getString("type"));
+                    forwarder.merge(event.getString("stat"), event.getLong("value"), Math::max);
+                } else if (type.equals("dev.bbq.QueueSample") && event.getString("queue").equals("mqtt")) {
+                    mqttQueueCommitted = Math.max(mqttQueueCommitted, event.getLong("framesCommitted"));
+                }
+            }
+            assertTrue(forwarder.get("framesAcknowledged") > 0 && forwarder.get("framesAcknowledged") <= acknowledged,
+                    forwarder + " against " + acknowledged + " acknowledged");
+            assertTrue(forwarder.get("framesPublished") >= forwarder.get("framesAcknowledged"), forwarder.toString());
+            assertEquals(0L, forwarder.get("framesRejected"));
+            assertTrue(mqttQueueCommitted > 0, "the MQTT queue is sampled too: " + mqttQueueCommitted);
+        }
+    }
+
+    @Test
     void withoutABrokerTheLogGoesOnAndNothingCountsAsDelivered() throws Exception {
         int nobody = Mosquitto.freePort();
         long t0 = System.nanoTime();
