@@ -1,6 +1,5 @@
 package dev.bbq;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
@@ -85,9 +84,9 @@ import static dev.bbq.ControlBlock.WRITE;
  *       two stores never wedges the consumer, which releases skip records without delivering them.</li>
  * </ol>
  *
- * <p><b>Statistics.</b> Each side counts its own events in its own padded fields, written with
- * opaque stores (single writer, so no read-modify-write); {@link #stats()} reads them from any
- * thread. They are fields, not control-block words: they count what this process's side did.
+ * <p><b>Statistics.</b> Each side counts its own events in {@link Counters}, a line of its own in the
+ * queue file's first page or in memory of the same layout; they are not control-block words and
+ * order nothing.
  *
  * <p><b>Threads.</b> Producer methods (the {@code p*} fields, grant, commit) must be called by one
  * thread at a time, consumer methods (the {@code c*} fields, read, release) likewise; a side handed to
@@ -134,6 +133,8 @@ final class Ring extends RingPad2 {
     final boolean inBandCommits;
     /** The file this ring lives in when another process shares it; null inside one JVM. */
     final QueueFile file;
+    /** Where each side counts what it did: the file's first page, or memory of the same layout. */
+    final Counters counters;
 
     /** A fresh ring inside one JVM. */
     Ring(ByteBuffer data, ControlBlock control, WaitStrategy waitStrategy, boolean inBandCommits) {
@@ -162,6 +163,7 @@ final class Ring extends RingPad2 {
         this.consumerWaiter = new ParkingWaiter(this, true);
         this.inBandCommits = inBandCommits;
         this.file = file;
+        this.counters = file != null ? Counters.in(file) : Counters.inMemory();
         if (fresh) {
             // A fresh ring is straight and empty, with its watermark at the end (I3), and the first
             // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.
@@ -203,7 +205,6 @@ final class Ring extends RingPad2 {
      */
     void takeOverProducer(boolean framed) {
         syncProducer();
-        loadProducerCounters();
         int w = pWrite;
         int r = pReadCache;
         int l = pLast;
@@ -260,11 +261,7 @@ final class Ring extends RingPad2 {
     private int refreshRead(int w) {
         int r = control.getAcquire(READ); // R4: space seen free is free
         pReadCache = r;
-        long inUse = w >= r ? w - r : pLast - r + w;
-        if (inUse > pHighWater) {
-            P_HIGH_WATER.setOpaque(this, inUse);
-            mirror(QueueFile.OFF_P_HIGH_WATER, inUse);
-        }
+        counters.inUse(true, w >= r ? w - r : pLast - r + w);
         return r;
     }
 
@@ -367,13 +364,7 @@ final class Ring extends RingPad2 {
         }
         Chaos.pause(); // between the watermark and the index (R3)
         pWrite = nw;
-        P_BYTES_COMMITTED.setOpaque(this, pBytesCommitted + used);
-        if (frames != 0) {
-            P_FRAMES_COMMITTED.setOpaque(this, pFramesCommitted + frames);
-        }
-        if (file != null) {
-            mirrorCommitted();
-        }
+        counters.committed(used, frames);
         control.setRelease(WRITE, nw); // R2: publishes the bytes (and R3: the watermark)
         if (start != w) {
             markWrap(w); // R11
@@ -480,11 +471,7 @@ final class Ring extends RingPad2 {
             cWrite = w;
             cLast = l;
             int r = cRead;
-            long inUse = w >= r ? w - r : l - r + w;
-            if (inUse > cHighWater) {
-                C_HIGH_WATER.setOpaque(this, inUse);
-                mirror(QueueFile.OFF_C_HIGH_WATER, inUse);
-            }
+            counters.inUse(false, w >= r ? w - r : l - r + w);
         }
         if (w < pos && pos == l) {
             // R5: the upper region is used up and the producer has wrapped.
@@ -593,13 +580,7 @@ final class Ring extends RingPad2 {
         long bytes = newRead >= r ? newRead - r : cLast - r + newRead;
         Chaos.pause(); // between the reads of the released bytes and the release (R4)
         cRead = newRead;
-        C_BYTES_RELEASED.setOpaque(this, cBytesReleased + bytes);
-        if (frames != 0) {
-            C_FRAMES_RELEASED.setOpaque(this, cFramesReleased + frames);
-        }
-        if (file != null) {
-            mirrorReleased();
-        }
+        counters.released(bytes, frames);
         publishRead(newRead); // R4: our reads of the released bytes come first
     }
 
@@ -703,8 +684,7 @@ final class Ring extends RingPad2 {
      * refuses until one attaches and reads (R12).
      */
     void refused() {
-        P_GRANTS_REFUSED.setOpaque(this, pGrantsRefused + 1);
-        mirror(QueueFile.OFF_P_GRANTS_REFUSED, pGrantsRefused);
+        counters.refused();
         checkFile();
     }
 
@@ -716,109 +696,25 @@ final class Ring extends RingPad2 {
     }
 
     void countDroppedFrame(int bytes) {
-        P_FRAMES_DROPPED.setOpaque(this, pFramesDropped + 1);
-        P_BYTES_DROPPED.setOpaque(this, pBytesDropped + bytes);
-        mirror(QueueFile.OFF_P_FRAMES_DROPPED, pFramesDropped);
-        mirror(QueueFile.OFF_P_BYTES_DROPPED, pBytesDropped);
+        counters.dropped(bytes);
     }
 
     void countProducerWait(long nanos) {
-        P_WAIT_NANOS.setOpaque(this, pWaitNanos + nanos);
-        mirror(QueueFile.OFF_P_WAIT_NANOS, pWaitNanos);
+        counters.producerWaited(nanos);
     }
 
     void countConsumerWait(long nanos) {
-        C_WAIT_NANOS.setOpaque(this, cWaitNanos + nanos);
-        mirror(QueueFile.OFF_C_WAIT_NANOS, cWaitNanos);
+        counters.consumerWaited(nanos);
     }
 
-    // A queue file keeps each side's counters in the file too, in a line of that side's own, so
-    // that any process can read them (the inspector) and a successor continues them. Opaque stores
-    // of values the side's thread alone computes: single writer, no read-modify-write.
-
-    private void mirror(int offset, long value) {
-        if (file != null) {
-            file.setCounter(offset, value);
-        }
-    }
-
-    private void mirrorCommitted() {
-        file.setCounter(QueueFile.OFF_P_BYTES_COMMITTED, pBytesCommitted);
-        file.setCounter(QueueFile.OFF_P_FRAMES_COMMITTED, pFramesCommitted);
-    }
-
-    private void mirrorReleased() {
-        file.setCounter(QueueFile.OFF_C_BYTES_RELEASED, cBytesReleased);
-        file.setCounter(QueueFile.OFF_C_FRAMES_RELEASED, cFramesReleased);
-    }
-
-    /** A producer process taking a queue file's half over continues its predecessors' counts. */
-    private void loadProducerCounters() {
-        P_BYTES_COMMITTED.setOpaque(this, file.counter(QueueFile.OFF_P_BYTES_COMMITTED));
-        P_FRAMES_COMMITTED.setOpaque(this, file.counter(QueueFile.OFF_P_FRAMES_COMMITTED));
-        P_GRANTS_REFUSED.setOpaque(this, file.counter(QueueFile.OFF_P_GRANTS_REFUSED));
-        P_FRAMES_DROPPED.setOpaque(this, file.counter(QueueFile.OFF_P_FRAMES_DROPPED));
-        P_BYTES_DROPPED.setOpaque(this, file.counter(QueueFile.OFF_P_BYTES_DROPPED));
-        P_WAIT_NANOS.setOpaque(this, file.counter(QueueFile.OFF_P_WAIT_NANOS));
-        P_HIGH_WATER.setOpaque(this, file.counter(QueueFile.OFF_P_HIGH_WATER));
-    }
-
-    /** As {@link #loadProducerCounters()}, for a consumer process taking the half over. */
+    /** A consumer process taking a queue file's half over starts from the words as they are now. */
     void takeOverConsumer() {
         syncConsumer();
-        C_BYTES_RELEASED.setOpaque(this, file.counter(QueueFile.OFF_C_BYTES_RELEASED));
-        C_FRAMES_RELEASED.setOpaque(this, file.counter(QueueFile.OFF_C_FRAMES_RELEASED));
-        C_WAIT_NANOS.setOpaque(this, file.counter(QueueFile.OFF_C_WAIT_NANOS));
-        C_HIGH_WATER.setOpaque(this, file.counter(QueueFile.OFF_C_HIGH_WATER));
     }
 
-    /**
-     * A snapshot of the counters; safe from any thread. The two sides count independently, so the
-     * committed and released totals are read as a pair that belongs together: committed, released,
-     * committed again (acquire loads, so the released total is read in between), retried while the
-     * producer moves; then clamped to the ring so that a reader racing both sides still sees a fill
-     * level between 0 and the capacity. At rest every figure is exact.
-     */
+    /** A snapshot of the counters; safe from any thread (see {@link Counters#stats(ByteBuffer, int)}). */
     QueueStats stats() {
-        if (file != null) {
-            return file.stats(); // both sides, every process that held them
-        }
-        long committed;
-        long released;
-        int tries = 0;
-        do {
-            committed = (long) P_BYTES_COMMITTED.getAcquire(this);
-            released = (long) C_BYTES_RELEASED.getAcquire(this);
-        } while (committed != (long) P_BYTES_COMMITTED.getAcquire(this) && ++tries < 64);
-        long inUse = Math.max(0, Math.min(capacity, committed - released));
-        released = committed - inUse;
-        long framesReleased = (long) C_FRAMES_RELEASED.getAcquire(this);
-        long framesCommitted = Math.max(framesReleased, (long) P_FRAMES_COMMITTED.getAcquire(this));
-        long high = Math.max((long) P_HIGH_WATER.getOpaque(this), (long) C_HIGH_WATER.getOpaque(this));
-        return new QueueStats(capacity, committed, framesCommitted, released, framesReleased, inUse,
-                Math.max(high, inUse), (long) P_GRANTS_REFUSED.getOpaque(this),
-                (long) P_FRAMES_DROPPED.getOpaque(this), (long) P_BYTES_DROPPED.getOpaque(this),
-                (long) P_WAIT_NANOS.getOpaque(this), (long) C_WAIT_NANOS.getOpaque(this));
-    }
-
-    private static final VarHandle P_BYTES_COMMITTED = counter(RingProducerFields.class, "pBytesCommitted");
-    private static final VarHandle P_FRAMES_COMMITTED = counter(RingProducerFields.class, "pFramesCommitted");
-    private static final VarHandle P_GRANTS_REFUSED = counter(RingProducerFields.class, "pGrantsRefused");
-    private static final VarHandle P_FRAMES_DROPPED = counter(RingProducerFields.class, "pFramesDropped");
-    private static final VarHandle P_BYTES_DROPPED = counter(RingProducerFields.class, "pBytesDropped");
-    private static final VarHandle P_WAIT_NANOS = counter(RingProducerFields.class, "pWaitNanos");
-    private static final VarHandle P_HIGH_WATER = counter(RingProducerFields.class, "pHighWater");
-    private static final VarHandle C_BYTES_RELEASED = counter(RingConsumerFields.class, "cBytesReleased");
-    private static final VarHandle C_FRAMES_RELEASED = counter(RingConsumerFields.class, "cFramesReleased");
-    private static final VarHandle C_WAIT_NANOS = counter(RingConsumerFields.class, "cWaitNanos");
-    private static final VarHandle C_HIGH_WATER = counter(RingConsumerFields.class, "cHighWater");
-
-    private static VarHandle counter(Class<?> owner, String field) {
-        try {
-            return MethodHandles.lookup().findVarHandle(owner, field, long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        return counters.stats(capacity);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -942,81 +838,4 @@ final class Ring extends RingPad2 {
         return "Ring[capacity=" + capacity + ", write=" + sharedWrite() + ", last=" + sharedLast() + ", read="
                 + sharedRead() + "]";
     }
-}
-
-/** Producer-private state. Only the producer thread touches these fields. */
-abstract class RingProducerFields extends LinePad {
-    /** The producer's own copy of {@code write}. */
-    int pWrite;
-    /** The producer's own copy of {@code last}. */
-    int pLast;
-    /** Last {@code read} the producer loaded (R7). */
-    int pReadCache;
-    /** Offset of the grant being made or open. */
-    int pGrantStart;
-    /** Id of the open write grant, or {@link Ring#NO_GRANT}. */
-    long pOpenGrant;
-    /** Ids handed out so far; a grant's id is never reused, which makes stale grants detectable. */
-    long pGrantsIssued;
-    /** The producer's view of the data, repositioned to cut slices (never handed out). */
-    ByteBuffer pView;
-    /** Whether the producer has closed. */
-    boolean pClosed;
-    /** Running totals behind the producer's statistics words. */
-    long pBytesCommitted;
-    long pFramesCommitted;
-    long pGrantsRefused;
-    long pFramesDropped;
-    long pBytesDropped;
-    long pWaitNanos;
-    long pHighWater;
-}
-
-abstract class RingPad1 extends RingProducerFields {
-    byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
-    byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
-    byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
-    byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
-    byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
-    byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
-    byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
-    byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
-}
-
-/** Consumer-private state. Only the consumer thread touches these fields. */
-abstract class RingConsumerFields extends RingPad1 {
-    /** The consumer's own copy of {@code read}. */
-    int cRead;
-    /** Last {@code write} the consumer loaded (R7). */
-    int cWrite;
-    /** {@code last} as loaded right after {@link #cWrite} (R3). */
-    int cLast;
-    /** Start of the region the last {@link Ring#readable} call found. */
-    int cStart;
-    /** Whether the last framed look found a frame whose flag was still on its way (R11). */
-    boolean cInFlight;
-    /** Id of the open read grant, or {@link Ring#NO_GRANT}. */
-    long cOpenGrant;
-    /** Ids handed out so far. */
-    long cGrantsIssued;
-    /** The consumer's view of the data, repositioned to cut slices and to show frames to handlers. */
-    ByteBuffer cView;
-    /** Whether the consumer has closed. */
-    boolean cClosed;
-    /** Running totals behind the consumer's statistics words. */
-    long cBytesReleased;
-    long cFramesReleased;
-    long cWaitNanos;
-    long cHighWater;
-}
-
-abstract class RingPad2 extends RingConsumerFields {
-    byte r000, r001, r002, r003, r004, r005, r006, r007, r008, r009, r010, r011, r012, r013, r014, r015;
-    byte r016, r017, r018, r019, r020, r021, r022, r023, r024, r025, r026, r027, r028, r029, r030, r031;
-    byte r032, r033, r034, r035, r036, r037, r038, r039, r040, r041, r042, r043, r044, r045, r046, r047;
-    byte r048, r049, r050, r051, r052, r053, r054, r055, r056, r057, r058, r059, r060, r061, r062, r063;
-    byte r064, r065, r066, r067, r068, r069, r070, r071, r072, r073, r074, r075, r076, r077, r078, r079;
-    byte r080, r081, r082, r083, r084, r085, r086, r087, r088, r089, r090, r091, r092, r093, r094, r095;
-    byte r096, r097, r098, r099, r100, r101, r102, r103, r104, r105, r106, r107, r108, r109, r110, r111;
-    byte r112, r113, r114, r115, r116, r117, r118, r119, r120, r121, r122, r123, r124, r125, r126, r127;
 }
