@@ -137,6 +137,6 @@ public final class Frame implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Frame[length=" + length + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+        return "Frame[length=" + length + (ring.readGrantOpen(id) ? ", open]" : ", ended]");
     }
 }

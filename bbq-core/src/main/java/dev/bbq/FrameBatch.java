@@ -59,7 +59,7 @@ public final class FrameBatch implements AutoCloseable {
         if (this.ring != ring) {
             this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
         }
-        this.id = ring.pOpenGrant;
+        this.id = ring.writeGrantId();
         this.start = start;
         this.limit = start + length;
         this.position = start;
@@ -72,7 +72,7 @@ public final class FrameBatch implements AutoCloseable {
      * @return whether frames can be appended
      */
     public boolean isOpen() {
-        return id != ENDED && ring.pOpenGrant == id;
+        return id != ENDED && ring.writeGrantOpen(id);
     }
 
     /**

@@ -156,6 +156,6 @@ public final class FrameGrant implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FrameGrant[maxLength=" + maxLength + (ring.pOpenGrant == id ? ", open]" : ", ended]");
+        return "FrameGrant[maxLength=" + maxLength + (ring.writeGrantOpen(id) ? ", open]" : ", ended]");
     }
 }

@@ -148,6 +148,6 @@ public final class ReadGrant implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ReadGrant[length=" + length + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+        return "ReadGrant[length=" + length + (ring.readGrantOpen(id) ? ", open]" : ", ended]");
     }
 }

@@ -48,7 +48,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
         if (this.ring != ring) {
             this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
         }
-        this.id = ring.cOpenGrant;
+        this.id = ring.readGrantId();
         this.start = start;
         this.length = length;
         this.frame = frame;
@@ -60,7 +60,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
      * @return {@code true} while a grant is open
      */
     public boolean isOpen() {
-        return id != ENDED && ring.cOpenGrant == id;
+        return id != ENDED && ring.readGrantOpen(id);
     }
 
     /**

@@ -52,7 +52,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
         if (this.ring != ring) {
             this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
         }
-        this.id = ring.pOpenGrant;
+        this.id = ring.writeGrantId();
         this.start = start;
         this.width = width;
         this.length = length;
@@ -65,7 +65,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
      * @return {@code true} while a grant is open
      */
     public boolean isOpen() {
-        return id != ENDED && ring.pOpenGrant == id;
+        return id != ENDED && ring.writeGrantOpen(id);
     }
 
     /**

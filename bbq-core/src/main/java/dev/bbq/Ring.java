@@ -235,6 +235,102 @@ final class Ring extends RingPad2 {
     // ---------------------------------------------------------------------------------------------
     // Producer side
 
+    // Opening a write grant, the one place its steps are written, in this order: no grant may be
+    // open (which also refuses a closed producer), the request must be one that can ever succeed,
+    // the consumer must not have closed; then the fit, and either the refusal (counted) or the open
+    // grant. Each returns the grant's start (or, for the max forms, its length, the start being
+    // grantStart()), or -1 (0) when refused. A frame written in one call (open == false) reserves
+    // without opening a grant: it is published before the call returns.
+
+    /** A raw grant of exactly {@code n} bytes. */
+    int tryGrantExact(int n) {
+        checkNoWriteGrant();
+        if (n < 1 || n > capacity) {
+            throw new IllegalArgumentException("grant of " + n + " bytes: must be between 1 and the capacity, "
+                    + capacity);
+        }
+        return fitOrRefuse(n, true);
+    }
+
+    /** Room for a frame of up to {@code length} payload bytes, header included. */
+    int tryGrantFrame(int length, boolean open) {
+        checkNoWriteGrant();
+        if (length < 0 || length > maxFrameLength) {
+            throw new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and "
+                    + maxFrameLength + ", the largest frame a " + capacity + "-byte queue can hold");
+        }
+        return fitOrRefuse(FrameHeader.width(length) + length, open);
+    }
+
+    private int fitOrRefuse(int n, boolean open) {
+        checkProducerOpen();
+        if (!grantExact(n)) {
+            refused();
+            return -1;
+        }
+        if (open) {
+            openWriteGrant();
+        }
+        return pGrantStart;
+    }
+
+    /** A raw grant of up to {@code max} bytes ({@code batch}: a frame batch, at most the capacity). */
+    int tryGrantMax(int max, boolean batch) {
+        checkNoWriteGrant();
+        if (max < 1 || (batch && max > capacity)) {
+            throw new IllegalArgumentException(batch
+                    ? "batch of " + max + " bytes: must be between 1 and the capacity, " + capacity
+                    : "grant of at most " + max + " bytes: must be at least 1");
+        }
+        checkProducerOpen();
+        int n = grantMax(max);
+        if (n > 0) {
+            openWriteGrant();
+        } else {
+            refused();
+        }
+        return n;
+    }
+
+    /** A wait loop's retry of {@link #tryGrantExact}/{@link #tryGrantFrame} ({@code n} with the header). */
+    int retryGrantExact(int n, boolean open) {
+        checkProducerOpen();
+        checkFile();
+        if (!grantExact(n)) {
+            return -1;
+        }
+        if (open) {
+            openWriteGrant();
+        }
+        return pGrantStart;
+    }
+
+    /** A wait loop's retry of {@link #tryGrantMax}. */
+    int retryGrantMax(int max) {
+        checkProducerOpen();
+        checkFile();
+        int n = grantMax(max);
+        if (n > 0) {
+            openWriteGrant();
+        }
+        return n;
+    }
+
+    /** Where the grant just made starts. */
+    int grantStart() {
+        return pGrantStart;
+    }
+
+    /** The producer's own copy of {@code write} (for the stress tests). */
+    int producerWrite() {
+        return pWrite;
+    }
+
+    /** Whether grants are over: the producer closed, or the consumer did. */
+    boolean producerDone() {
+        return pClosed || consumerClosed();
+    }
+
     /**
      * Tries to reserve exactly {@code n} contiguous bytes, {@code 1 <= n <= capacity}; on success
      * {@link #pGrantStart} holds the offset. Publishes nothing (I4) except under R8.
@@ -453,6 +549,96 @@ final class Ring extends RingPad2 {
     // Consumer side
 
     /**
+     * Opening a read grant: none may be open (which also refuses a closed consumer), then the
+     * committed bytes at the read position ({@code all}: looking at the index, not only the cache);
+     * returns their length, starting at {@link #readStart()}, with a read grant open, or 0.
+     */
+    int tryRead(boolean all) {
+        checkNoReadGrant();
+        int length = readable(cRead, all);
+        if (length > 0) {
+            openReadGrant();
+        } else {
+            checkFile();
+        }
+        return length;
+    }
+
+    /**
+     * As {@link #tryRead}, for the next frame: its header word ({@link FrameHeader#decode}), the
+     * frame starting at {@link #readStart()}, with a read grant open; or 0.
+     */
+    long tryReadFrame() {
+        checkNoReadGrant();
+        int available = readableFrames(cRead);
+        if (available == 0) {
+            checkFile();
+            return 0;
+        }
+        long header = FrameHeader.decode(data, cStart, available);
+        openReadGrant();
+        return header;
+    }
+
+    /**
+     * One look for data without opening a grant: committed bytes ({@code frames}: whole visible
+     * frames, R11) at the read position; {@code refresh} loads the index first.
+     */
+    int look(boolean frames, boolean refresh) {
+        if (refresh) {
+            readable(cRead, true);
+        }
+        return frames ? readableFrames(cRead) : readable(cRead, false);
+    }
+
+    /** Where the bytes the last look found start. */
+    int readStart() {
+        return cStart;
+    }
+
+    /** The frames at the read position for a drain: their length from {@link #readStart()}, or 0. */
+    int readableFrames() {
+        int available = readableFrames(cRead);
+        if (available == 0) {
+            checkFile();
+        }
+        return available;
+    }
+
+    /** Committed bytes now, both regions; throws if the consumer closed. */
+    int available() {
+        checkConsumerOpen();
+        return readable(cRead, true) + wrappedReadable();
+    }
+
+    /**
+     * Whether the stream has ended for the consumer: it closed itself, or the producer closed and
+     * everything committed has been read (R10: the flag first, then one more look; {@code frames}:
+     * a frame whose flag never came, its producer having died between its two stores, R11, was
+     * never committed and does not hold the stream open).
+     */
+    boolean consumerDone(boolean frames) {
+        if (cClosed) {
+            return true;
+        }
+        if (!producerClosed() || cOpenGrant != NO_GRANT) {
+            return false;
+        }
+        int left = readable(cRead, true);
+        return (frames ? readableFrames(cRead) : left) == 0;
+    }
+
+    /** Whether the consumer has closed itself. */
+    boolean consumerClosedItself() {
+        return cClosed;
+    }
+
+    /** The consumer's view of the data, repositioned to show frames to a drain's handler. */
+    ByteBuffer consumerView() {
+        return cView;
+    }
+
+    /**
      * Finds the contiguous committed bytes that follow position {@code pos}, a position at or after
      * the published {@code read} in the consumer's current pass. Uses the cached
      * {@code write}/{@code last} pair unless it shows nothing or {@code refresh} is set. Follows the
@@ -642,6 +828,11 @@ final class Ring extends RingPad2 {
                 || (file != null && control.getAcquire(PRODUCER_CLOSED) != 0); // R10
     }
 
+    /** Whether a queue file's producer half was closed (not merely left by a process that died), R10. */
+    boolean producerClosedInFile() {
+        return control.getAcquire(PRODUCER_CLOSED) != 0; // R10
+    }
+
     /**
      * Whether the consumer has closed; called by the producer on every grant. Never for a queue
      * file, whose consumer detaches instead (R12).
@@ -735,6 +926,16 @@ final class Ring extends RingPad2 {
         }
     }
 
+    /** The open write grant's id (never reused), or {@link #NO_GRANT}. */
+    long writeGrantId() {
+        return pOpenGrant;
+    }
+
+    /** Whether the write grant {@code id} is still the open one. */
+    boolean writeGrantOpen(long id) {
+        return pOpenGrant == id;
+    }
+
     void openWriteGrant() {
         pOpenGrant = ++pGrantsIssued;
     }
@@ -760,6 +961,16 @@ final class Ring extends RingPad2 {
             throw cOpenGrant == CLOSED ? new QueueClosedException("the consumer is closed")
                     : new IllegalStateException("a read grant is already open: release or close it first");
         }
+    }
+
+    /** The open read grant's id (never reused), or {@link #NO_GRANT}. */
+    long readGrantId() {
+        return cOpenGrant;
+    }
+
+    /** Whether the read grant {@code id} is still the open one. */
+    boolean readGrantOpen(long id) {
+        return cOpenGrant == id;
     }
 
     void openReadGrant() {

@@ -96,6 +96,6 @@ public final class SplitReadGrant implements AutoCloseable {
     @Override
     public String toString() {
         return "SplitReadGrant[first=" + firstLength + ", second=" + secondLength
-                + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+                + (ring.readGrantOpen(id) ? ", open]" : ", ended]");
     }
 }

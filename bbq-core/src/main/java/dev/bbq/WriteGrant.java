@@ -179,6 +179,6 @@ public final class WriteGrant implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "WriteGrant[length=" + length + (ring.pOpenGrant == id ? ", open]" : ", ended]");
+        return "WriteGrant[length=" + length + (ring.writeGrantOpen(id) ? ", open]" : ", ended]");
     }
 }
