@@ -66,7 +66,7 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      */
     public ReadGrant tryRead() {
         int length = ring.tryRead(false);
-        return length == 0 ? null : new ReadGrant(ring, ring.readGrantId(), ring.readStart(), length);
+        return length == 0 ? null : new ReadGrant(ring, ring.reads.id(), ring.readStart(), length);
     }
 
     /**
@@ -85,7 +85,7 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
         if (length == 0 && Waiting.data(ring, nanos, false)) {
             length = ring.tryRead(false);
         }
-        return length == 0 ? null : new ReadGrant(ring, ring.readGrantId(), ring.readStart(), length);
+        return length == 0 ? null : new ReadGrant(ring, ring.reads.id(), ring.readStart(), length);
     }
 
     /**
@@ -159,7 +159,7 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
     public SplitReadGrant trySplitRead() {
         int first = ring.tryRead(true);
         return first == 0 ? null
-                : new SplitReadGrant(ring, ring.readGrantId(), ring.readStart(), first, ring.wrappedReadable());
+                : new SplitReadGrant(ring, ring.reads.id(), ring.readStart(), first, ring.wrappedReadable());
     }
 
     /**
@@ -179,7 +179,7 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
             first = ring.tryRead(true);
         }
         return first == 0 ? null
-                : new SplitReadGrant(ring, ring.readGrantId(), ring.readStart(), first, ring.wrappedReadable());
+                : new SplitReadGrant(ring, ring.reads.id(), ring.readStart(), first, ring.wrappedReadable());
     }
 
     /**

@@ -59,7 +59,7 @@ public final class FrameBatch implements AutoCloseable {
         if (this.ring != ring) {
             this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
         }
-        this.id = ring.writeGrantId();
+        this.id = ring.writes.id();
         this.start = start;
         this.limit = start + length;
         this.position = start;
@@ -72,7 +72,7 @@ public final class FrameBatch implements AutoCloseable {
      * @return whether frames can be appended
      */
     public boolean isOpen() {
-        return id != ENDED && ring.writeGrantOpen(id);
+        return id != ENDED && ring.writes.isOpen(id);
     }
 
     /**
@@ -161,7 +161,7 @@ public final class FrameBatch implements AutoCloseable {
         if (frames > 0) {
             r.commitFrames(start, position, frames, first);
         }
-        r.endWriteGrant();
+        r.writes.end();
         id = ENDED;
     }
 
@@ -169,14 +169,14 @@ public final class FrameBatch implements AutoCloseable {
     @Override
     public void close() {
         if (id != ENDED) {
-            ring.closeWriteGrant(id);
+            ring.writes.close(id);
             id = ENDED;
         }
     }
 
     private Ring openRing() {
         Ring r = ring;
-        if (r == null || r.pOpenGrant != id) { // ENDED is never an id
+        if (r == null || !r.writes.isOpen(id)) { // ENDED is never an id
             throw new IllegalStateException(r == null ? "this batch has not been granted into yet"
                     : "this batch is not open: it was committed or closed");
         }

@@ -59,7 +59,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      */
     public Frame tryRead() {
         long header = ring.tryReadFrame();
-        return header == 0 ? null : new Frame(ring, ring.readGrantId(), ring.readStart(), (int) (header >>> 32), (int) header);
+        return header == 0 ? null : new Frame(ring, ring.reads.id(), ring.readStart(), (int) (header >>> 32), (int) header);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         if (header == 0 && Waiting.data(ring, nanos, true)) {
             header = ring.tryReadFrame();
         }
-        return header == 0 ? null : new Frame(ring, ring.readGrantId(), ring.readStart(), (int) (header >>> 32), (int) header);
+        return header == 0 ? null : new Frame(ring, ring.reads.id(), ring.readStart(), (int) (header >>> 32), (int) header);
     }
 
     /**
@@ -199,7 +199,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         if (maxFrames < 1) {
             throw new IllegalArgumentException("drain of " + maxFrames + " frames: must be at least 1");
         }
-        ring.checkNoReadGrant();
+        ring.reads.checkNone();
     }
 
     private int drainNow(FrameHandler handler, int maxFrames) {

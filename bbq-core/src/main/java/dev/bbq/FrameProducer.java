@@ -71,7 +71,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public FrameGrant tryGrant(int maxLength) {
         int start = ring.tryGrantFrame(maxLength, true);
-        return start < 0 ? null : new FrameGrant(ring, ring.writeGrantId(), start, maxLength);
+        return start < 0 ? null : new FrameGrant(ring, ring.writes.id(), start, maxLength);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         if (start < 0) {
             start = Waiting.grantExact(ring, FrameHeader.width(maxLength) + maxLength, nanos);
         }
-        return start < 0 ? null : new FrameGrant(ring, ring.writeGrantId(), start, maxLength);
+        return start < 0 ? null : new FrameGrant(ring, ring.writes.id(), start, maxLength);
     }
 
     /**

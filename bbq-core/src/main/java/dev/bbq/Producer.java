@@ -67,7 +67,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
     public WriteGrant tryGrantExact(int n) {
         // Kept tiny so that it inlines into the caller, where the grant can be scalar-replaced.
         int start = ring.tryGrantExact(n);
-        return start < 0 ? null : new WriteGrant(ring, ring.writeGrantId(), start, n);
+        return start < 0 ? null : new WriteGrant(ring, ring.writes.id(), start, n);
     }
 
     /**
@@ -88,7 +88,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         if (start < 0) {
             start = Waiting.grantExact(ring, n, nanos);
         }
-        return start < 0 ? null : new WriteGrant(ring, ring.writeGrantId(), start, n);
+        return start < 0 ? null : new WriteGrant(ring, ring.writes.id(), start, n);
     }
 
     /**
@@ -171,7 +171,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public WriteGrant tryGrantMax(int max) {
         int n = ring.tryGrantMax(max, false);
-        return n == 0 ? null : new WriteGrant(ring, ring.writeGrantId(), ring.grantStart(), n);
+        return n == 0 ? null : new WriteGrant(ring, ring.writes.id(), ring.grantStart(), n);
     }
 
     /**
@@ -192,7 +192,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         if (n == 0) {
             n = Waiting.grantMax(ring, max, nanos);
         }
-        return n == 0 ? null : new WriteGrant(ring, ring.writeGrantId(), ring.grantStart(), n);
+        return n == 0 ? null : new WriteGrant(ring, ring.writes.id(), ring.grantStart(), n);
     }
 
     /**

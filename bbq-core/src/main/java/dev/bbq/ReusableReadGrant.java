@@ -48,7 +48,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
         if (this.ring != ring) {
             this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
         }
-        this.id = ring.readGrantId();
+        this.id = ring.reads.id();
         this.start = start;
         this.length = length;
         this.frame = frame;
@@ -60,7 +60,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
      * @return {@code true} while a grant is open
      */
     public boolean isOpen() {
-        return id != ENDED && ring.readGrantOpen(id);
+        return id != ENDED && ring.reads.isOpen(id);
     }
 
     /**
@@ -180,7 +180,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
         } else if (n > 0) {
             r.releaseTo(start + n, 0);
         }
-        r.endReadGrant();
+        r.reads.end();
         id = ENDED;
     }
 
@@ -188,7 +188,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
     @Override
     public void close() {
         if (id != ENDED) {
-            ring.closeReadGrant(id);
+            ring.reads.close(id);
             id = ENDED;
         }
     }
@@ -196,7 +196,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
     /** The ring of the open grant held here; throws if there is none. One compare on the hot path. */
     private Ring openRing() {
         Ring r = ring;
-        if (r == null || r.cOpenGrant != id) { // ENDED is never an id
+        if (r == null || !r.reads.isOpen(id)) { // ENDED is never an id
             throw new IllegalStateException(r == null ? "this reusable read grant has not been read into yet"
                     : "this reusable read grant holds no open grant: it was released or closed");
         }
@@ -215,7 +215,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
  * callers allocate it next to objects the other side reads (a handler, the other side's grant).
  */
 abstract class ReusableReadGrantFields extends LinePad {
-    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
+    /** Never a grant id: a side's open id is a positive id, GrantIds.NONE or GrantIds.CLOSED. */
     static final long ENDED = Long.MIN_VALUE;
 
     Ring ring;

@@ -52,7 +52,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
         if (this.ring != ring) {
             this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
         }
-        this.id = ring.writeGrantId();
+        this.id = ring.writes.id();
         this.start = start;
         this.width = width;
         this.length = length;
@@ -65,7 +65,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
      * @return {@code true} while a grant is open
      */
     public boolean isOpen() {
-        return id != ENDED && ring.writeGrantOpen(id);
+        return id != ENDED && ring.writes.isOpen(id);
     }
 
     /**
@@ -186,7 +186,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
         } else {
             r.commitFrame(start, width, used);
         }
-        r.endWriteGrant();
+        r.writes.end();
         id = ENDED;
     }
 
@@ -194,7 +194,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
     @Override
     public void close() {
         if (id != ENDED) {
-            ring.closeWriteGrant(id);
+            ring.writes.close(id);
             id = ENDED;
         }
     }
@@ -202,7 +202,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
     /** The ring of the open grant held here; throws if there is none. One compare on the hot path. */
     private Ring openRing() {
         Ring r = ring;
-        if (r == null || r.pOpenGrant != id) { // ENDED is never an id
+        if (r == null || !r.writes.isOpen(id)) { // ENDED is never an id
             throw new IllegalStateException(r == null ? "this reusable write grant has not been granted into yet"
                     : "this reusable write grant holds no open grant: it was committed or closed");
         }
@@ -221,7 +221,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
  * callers allocate it next to objects the other side reads (a handler, the other side's grant).
  */
 abstract class ReusableWriteGrantFields extends LinePad {
-    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
+    /** Never a grant id: a side's open id is a positive id, GrantIds.NONE or GrantIds.CLOSED. */
     static final long ENDED = Long.MIN_VALUE;
 
     Ring ring;

@@ -84,9 +84,9 @@ import static dev.bbq.ControlBlock.WRITE;
  *       two stores never wedges the consumer, which releases skip records without delivering them.</li>
  * </ol>
  *
- * <p><b>Statistics.</b> Each side counts its own events in {@link Counters}, a line of its own in the
- * queue file's first page or in memory of the same layout; they are not control-block words and
- * order nothing.
+ * <p><b>Statistics.</b> Each side counts its own events in {@link Counters}, in padded fields of its
+ * own and, for a queue file, in a line of its own in the file's first page; they are not
+ * control-block words and order nothing.
  *
  * <p><b>Threads.</b> Producer methods (the {@code p*} fields, grant, commit) must be called by one
  * thread at a time, consumer methods (the {@code c*} fields, read, release) likewise; a side handed to
@@ -95,13 +95,10 @@ import static dev.bbq.ControlBlock.WRITE;
  * consumer's cache line (see {@link LinePad}).
  */
 final class Ring extends RingPad2 {
-    /** No write or read grant is open. */
-    static final long NO_GRANT = 0L;
-    /**
-     * The open-grant id of a side that has closed: never an id, so the "no grant open" check that
-     * every call makes also refuses a closed side, at no extra cost on the hot path.
-     */
-    static final long CLOSED = -1L;
+    /** The producer's write grants: at most one open, ids never reused. */
+    final GrantIds writes = GrantIds.forWrites();
+    /** The consumer's read grants. */
+    final GrantIds reads = GrantIds.forReads();
 
     final int capacity;
     /** The largest frame this ring can carry: the largest n with n + header(n) &lt;= capacity. */
@@ -133,7 +130,7 @@ final class Ring extends RingPad2 {
     final boolean inBandCommits;
     /** The file this ring lives in when another process shares it; null inside one JVM. */
     final QueueFile file;
-    /** Where each side counts what it did: the file's first page, or memory of the same layout. */
+    /** Where each side counts what it did (and, for a queue file, the file's first page). */
     final Counters counters;
 
     /** A fresh ring inside one JVM. */
@@ -163,7 +160,7 @@ final class Ring extends RingPad2 {
         this.consumerWaiter = new ParkingWaiter(this, true);
         this.inBandCommits = inBandCommits;
         this.file = file;
-        this.counters = file != null ? Counters.in(file) : Counters.inMemory();
+        this.counters = new Counters(file != null ? file.map : null);
         if (fresh) {
             // A fresh ring is straight and empty, with its watermark at the end (I3), and the first
             // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.
@@ -205,6 +202,7 @@ final class Ring extends RingPad2 {
      */
     void takeOverProducer(boolean framed) {
         syncProducer();
+        counters.takeOverProducer();
         int w = pWrite;
         int r = pReadCache;
         int l = pLast;
@@ -244,7 +242,7 @@ final class Ring extends RingPad2 {
 
     /** A raw grant of exactly {@code n} bytes. */
     int tryGrantExact(int n) {
-        checkNoWriteGrant();
+        writes.checkNone();
         if (n < 1 || n > capacity) {
             throw new IllegalArgumentException("grant of " + n + " bytes: must be between 1 and the capacity, "
                     + capacity);
@@ -254,7 +252,7 @@ final class Ring extends RingPad2 {
 
     /** Room for a frame of up to {@code length} payload bytes, header included. */
     int tryGrantFrame(int length, boolean open) {
-        checkNoWriteGrant();
+        writes.checkNone();
         if (length < 0 || length > maxFrameLength) {
             throw new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and "
                     + maxFrameLength + ", the largest frame a " + capacity + "-byte queue can hold");
@@ -269,14 +267,14 @@ final class Ring extends RingPad2 {
             return -1;
         }
         if (open) {
-            openWriteGrant();
+            writes.open();
         }
         return pGrantStart;
     }
 
     /** A raw grant of up to {@code max} bytes ({@code batch}: a frame batch, at most the capacity). */
     int tryGrantMax(int max, boolean batch) {
-        checkNoWriteGrant();
+        writes.checkNone();
         if (max < 1 || (batch && max > capacity)) {
             throw new IllegalArgumentException(batch
                     ? "batch of " + max + " bytes: must be between 1 and the capacity, " + capacity
@@ -285,7 +283,7 @@ final class Ring extends RingPad2 {
         checkProducerOpen();
         int n = grantMax(max);
         if (n > 0) {
-            openWriteGrant();
+            writes.open();
         } else {
             refused();
         }
@@ -300,7 +298,7 @@ final class Ring extends RingPad2 {
             return -1;
         }
         if (open) {
-            openWriteGrant();
+            writes.open();
         }
         return pGrantStart;
     }
@@ -311,7 +309,7 @@ final class Ring extends RingPad2 {
         checkFile();
         int n = grantMax(max);
         if (n > 0) {
-            openWriteGrant();
+            writes.open();
         }
         return n;
     }
@@ -357,7 +355,7 @@ final class Ring extends RingPad2 {
     private int refreshRead(int w) {
         int r = control.getAcquire(READ); // R4: space seen free is free
         pReadCache = r;
-        counters.inUse(true, w >= r ? w - r : pLast - r + w);
+        counters.producerSaw(w >= r ? w - r : pLast - r + w);
         return r;
     }
 
@@ -554,10 +552,10 @@ final class Ring extends RingPad2 {
      * returns their length, starting at {@link #readStart()}, with a read grant open, or 0.
      */
     int tryRead(boolean all) {
-        checkNoReadGrant();
+        reads.checkNone();
         int length = readable(cRead, all);
         if (length > 0) {
-            openReadGrant();
+            reads.open();
         } else {
             checkFile();
         }
@@ -569,14 +567,14 @@ final class Ring extends RingPad2 {
      * frame starting at {@link #readStart()}, with a read grant open; or 0.
      */
     long tryReadFrame() {
-        checkNoReadGrant();
+        reads.checkNone();
         int available = readableFrames(cRead);
         if (available == 0) {
             checkFile();
             return 0;
         }
         long header = FrameHeader.decode(data, cStart, available);
-        openReadGrant();
+        reads.open();
         return header;
     }
 
@@ -621,7 +619,7 @@ final class Ring extends RingPad2 {
         if (cClosed) {
             return true;
         }
-        if (!producerClosed() || cOpenGrant != NO_GRANT) {
+        if (!producerClosed() || !reads.none()) {
             return false;
         }
         int left = readable(cRead, true);
@@ -657,7 +655,7 @@ final class Ring extends RingPad2 {
             cWrite = w;
             cLast = l;
             int r = cRead;
-            counters.inUse(false, w >= r ? w - r : l - r + w);
+            counters.consumerSaw(w >= r ? w - r : l - r + w);
         }
         if (w < pos && pos == l) {
             // R5: the upper region is used up and the producer has wrapped.
@@ -785,7 +783,7 @@ final class Ring extends RingPad2 {
 
     /** Closes the producer side: aborts an open grant, then publishes the closed flag. */
     void closeProducer() {
-        pOpenGrant = CLOSED;
+        writes.closeSide();
         if (!pClosed) {
             pClosed = true;
             control.setRelease(PRODUCER_CLOSED, 1); // R10: after every commit
@@ -801,7 +799,7 @@ final class Ring extends RingPad2 {
 
     /** Closes the consumer side: ends an open read grant, then publishes the closed flag. */
     void closeConsumer() {
-        cOpenGrant = CLOSED;
+        reads.closeSide();
         if (!cClosed) {
             cClosed = true;
             if (file != null) {
@@ -841,7 +839,7 @@ final class Ring extends RingPad2 {
         return producerWaiter.peerClosed; // R10 (volatile)
     }
 
-    /** Throws if the consumer has closed (the producer's own close is caught by {@link #checkNoWriteGrant}). */
+    /** Throws if the consumer has closed (the producer's own close is caught by {@link GrantIds#checkNone}). */
     void checkProducerOpen() {
         if (consumerClosed()) {
             throw new QueueClosedException("the consumer has closed: nobody will read what is committed");
@@ -901,96 +899,12 @@ final class Ring extends RingPad2 {
     /** A consumer process taking a queue file's half over starts from the words as they are now. */
     void takeOverConsumer() {
         syncConsumer();
+        counters.takeOverConsumer();
     }
 
-    /** A snapshot of the counters; safe from any thread (see {@link Counters#stats(ByteBuffer, int)}). */
+    /** A snapshot of the counters; safe from any thread (see {@link Counters#stats(int)}). */
     QueueStats stats() {
         return counters.stats(capacity);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Grants: one open grant per side, with ids that are never reused, so that a grant object kept
-    // past its commit or release is recognised as stale even after newer grants were made.
-    //
-    // Grant objects are small and immutable, and every method on them is a few bytecodes that pass
-    // primitives on to a static helper or to this class; their buffers are cut fresh on each
-    // buffer() call and never stored in a field. That keeps everything inlinable and every object
-    // local, so that C2's escape analysis scalar-replaces grants and their buffers in a caller's
-    // loop (JDK 17's C2 does not scalar-replace a buffer held in another object's field, JDK 25's
-    // does): the steady state allocates nothing, yet each grant keeps its own identity.
-
-    void checkNoWriteGrant() {
-        if (pOpenGrant != NO_GRANT) {
-            throw pOpenGrant == CLOSED ? new QueueClosedException("the producer is closed")
-                    : new IllegalStateException("a write grant is already open: commit or close it first");
-        }
-    }
-
-    /** The open write grant's id (never reused), or {@link #NO_GRANT}. */
-    long writeGrantId() {
-        return pOpenGrant;
-    }
-
-    /** Whether the write grant {@code id} is still the open one. */
-    boolean writeGrantOpen(long id) {
-        return pOpenGrant == id;
-    }
-
-    void openWriteGrant() {
-        pOpenGrant = ++pGrantsIssued;
-    }
-
-    void checkWriteGrant(long id) {
-        if (pOpenGrant != id) {
-            throw new IllegalStateException("this write grant is no longer open: it was committed or closed");
-        }
-    }
-
-    void endWriteGrant() {
-        pOpenGrant = NO_GRANT;
-    }
-
-    void closeWriteGrant(long id) {
-        if (pOpenGrant == id) {
-            pOpenGrant = NO_GRANT;
-        }
-    }
-
-    void checkNoReadGrant() {
-        if (cOpenGrant != NO_GRANT) {
-            throw cOpenGrant == CLOSED ? new QueueClosedException("the consumer is closed")
-                    : new IllegalStateException("a read grant is already open: release or close it first");
-        }
-    }
-
-    /** The open read grant's id (never reused), or {@link #NO_GRANT}. */
-    long readGrantId() {
-        return cOpenGrant;
-    }
-
-    /** Whether the read grant {@code id} is still the open one. */
-    boolean readGrantOpen(long id) {
-        return cOpenGrant == id;
-    }
-
-    void openReadGrant() {
-        cOpenGrant = ++cGrantsIssued;
-    }
-
-    void checkReadGrant(long id) {
-        if (cOpenGrant != id) {
-            throw new IllegalStateException("this read grant is no longer open: it was released or closed");
-        }
-    }
-
-    void endReadGrant() {
-        cOpenGrant = NO_GRANT;
-    }
-
-    void closeReadGrant(long id) {
-        if (cOpenGrant == id) {
-            cOpenGrant = NO_GRANT;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -16,10 +16,6 @@ abstract class RingProducerFields extends LinePad {
     int pReadCache;
     /** Offset of the grant being made or open. */
     int pGrantStart;
-    /** Id of the open write grant, or {@link Ring#NO_GRANT}. */
-    long pOpenGrant;
-    /** Ids handed out so far; a grant's id is never reused, which makes stale grants detectable. */
-    long pGrantsIssued;
     /** The producer's view of the data, repositioned to cut slices (never handed out). */
     ByteBuffer pView;
     /** Whether the producer has closed. */
@@ -49,10 +45,6 @@ abstract class RingConsumerFields extends RingPad1 {
     int cStart;
     /** Whether the last framed look found a frame whose flag was still on its way (R11). */
     boolean cInFlight;
-    /** Id of the open read grant, or {@link Ring#NO_GRANT}. */
-    long cOpenGrant;
-    /** Ids handed out so far. */
-    long cGrantsIssued;
     /** The consumer's view of the data, repositioned to cut slices and to show frames to handlers. */
     ByteBuffer cView;
     /** Whether the consumer has closed. */
