@@ -88,6 +88,17 @@ import static dev.bbq.ControlBlock.WRITE;
  * own and, for a queue file, in a line of its own in the file's first page; they are not
  * control-block words and order nothing.
  *
+ * <p><b>Operations.</b> The halves, grants and wait loops call operations in the queue's words and
+ * never touch the fields below: opening a write grant ({@link #tryGrantExact}, {@link #tryGrantFrame},
+ * {@link #tryGrantMax}, and the wait loops' {@link #retryGrantExact}, {@link #retryGrantMax}), each
+ * written once with its steps in order (none open, validate, the peer, the fit, refuse or open);
+ * committing bytes or frames ({@link #commitBytes}, {@link #commitFrame}, {@link #commitFrames});
+ * opening a read ({@link #tryRead}, {@link #tryReadFrame}), looking ({@link #look}), releasing
+ * ({@link #releaseTo}); closing ({@link #closeProducer}, {@link #closeConsumer}) and the end of the
+ * stream ({@link #consumerDone}). What is not the state machine lives beside it: grant ids in
+ * {@link GrantIds}, statistics in {@link Counters}, byte access for old JDKs in {@link BufferAccess},
+ * the padded field holders in {@code RingFields.java}.
+ *
  * <p><b>Threads.</b> Producer methods (the {@code p*} fields, grant, commit) must be called by one
  * thread at a time, consumer methods (the {@code c*} fields, read, release) likewise; a side handed to
  * another thread needs a happens-before edge, as any non-thread-safe object does. The two sides' private

@@ -85,7 +85,7 @@ class RingLayoutTest {
 
     @Test
     void theFieldsEveryGrantCallRewritesSitAtLeastACacheLineFromEitherEndOfAReusableGrant() {
-        for (Class<?> grant : new Class<?>[] {ReusableWriteGrant.class, ReusableReadGrant.class}) {
+        for (Class<?> grant : new Class<?>[] {ReusableWriteGrant.class, ReusableReadGrant.class, FrameBatch.class}) {
             ClassLayout layout = ClassLayout.parseClass(grant);
             List<FieldLayout> written = new ArrayList<>();
             for (FieldLayout f : layout.fields()) {
