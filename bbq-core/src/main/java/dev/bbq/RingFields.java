@@ -20,6 +20,8 @@ abstract class RingProducerFields extends LinePad {
     ByteBuffer pView;
     /** Whether the producer has closed. */
     boolean pClosed;
+    /** Grants refused so far, to check a queue file's size on one in 64 (see Ring.refused). */
+    int pSlowPaths;
 }
 
 abstract class RingPad1 extends RingProducerFields {
@@ -49,6 +51,8 @@ abstract class RingConsumerFields extends RingPad1 {
     ByteBuffer cView;
     /** Whether the consumer has closed. */
     boolean cClosed;
+    /** Polls that found nothing so far, to check a queue file's size on one in 64. */
+    int cSlowPaths;
 }
 
 abstract class RingPad2 extends RingConsumerFields {
