@@ -35,16 +35,7 @@ import java.util.Objects;
 public final class FrameBatch extends ReusableGrant implements AutoCloseable {
     /** An empty batch object, for {@link FrameProducer#tryGrantBatch(int, FrameBatch)}. */
     public FrameBatch() {
-        super(true, "this batch has not been granted into yet",
-                "this batch is not open: it was committed or closed");
-    }
-
-    static FrameBatch checkFree(FrameBatch batch) {
-        Objects.requireNonNull(batch, "batch");
-        if (batch.isOpen()) {
-            throw new IllegalStateException("this batch is still open: commit or close it first");
-        }
-        return batch;
+        super(true, "batch");
     }
 
     void open(Ring ring, int start, int length) {

@@ -470,7 +470,8 @@ final class QueueFile {
     }
 
     /**
-     * On a slow path (a refused grant, an empty read): whether the file still has its full length.
+     * On a slow path (a wait's round; one refused grant or empty read in 64, see Ring.refused):
+     * whether the file still has its full length.
      * A file truncated under a mapping faults (SIGBUS) on the first access beyond its end; this
      * check, at most every 10 ms, names the problem first in the common case (someone truncated or
      * replaced the file while the queue runs). A truncation between two checks can still fault.

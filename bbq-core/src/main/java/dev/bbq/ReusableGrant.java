@@ -1,5 +1,7 @@
 package dev.bbq;
 
+import java.util.Objects;
+
 /**
  * What the caller-owned grant holders ({@link ReusableWriteGrant}, {@link ReusableReadGrant},
  * {@link FrameBatch}) share: which ring and grant they hold, the staleness check of every call
@@ -13,14 +15,27 @@ abstract class ReusableGrant extends ReusableGrantPad {
 
     /** Whether this holder takes write grants (else read grants). */
     private final boolean writes;
-    /** The messages when a call finds nothing open: never granted into, or ended. */
-    private final String never;
-    private final String ended;
+    /** What the holder is called in messages: "reusable write grant", "batch", ... */
+    private final String name;
+    /** How its grants end normally: "committed" or "released". */
+    private final String ending;
+    /** How a call is told what to do first: "commit" or "release". */
+    private final String end;
 
-    ReusableGrant(boolean writes, String never, String ended) {
+    ReusableGrant(boolean writes, String name) {
         this.writes = writes;
-        this.never = never;
-        this.ended = ended;
+        this.name = name;
+        this.ending = writes ? "committed" : "released";
+        this.end = writes ? "commit" : "release";
+    }
+
+    /** Called by a half before granting into {@code grant}: it must hold no open grant. */
+    static void checkFree(ReusableGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        if (grant.holdsOpenGrant()) {
+            throw new IllegalStateException("this " + grant.name + " is still open: " + grant.end
+                    + " or close it first");
+        }
     }
 
     private GrantIds ids(Ring r) {
@@ -47,9 +62,14 @@ abstract class ReusableGrant extends ReusableGrantPad {
     final Ring openRing() {
         Ring r = ring;
         if (r == null || !ids(r).isOpen(id)) { // ENDED is never an id
-            throw new IllegalStateException(r == null ? never : ended);
+            throw notOpen(r == null);
         }
         return r;
+    }
+
+    private IllegalStateException notOpen(boolean never) {
+        return new IllegalStateException(never ? "this " + name + " has not been " + (writes ? "granted" : "read")
+                + " into yet" : "this " + name + " holds no open grant: it was " + ending + " or closed");
     }
 
     /** The grant's commit or release was published: it ends. */

@@ -1,7 +1,6 @@
 package dev.bbq;
 
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 /**
  * A read grant that the caller owns and the consumer fills in again on every read, so that reading
@@ -32,17 +31,7 @@ import java.util.Objects;
 public final class ReusableReadGrant extends ReusableGrant implements AutoCloseable {
     /** A reusable read grant that holds nothing yet. */
     public ReusableReadGrant() {
-        super(false, "this reusable read grant has not been read into yet",
-                "this reusable read grant holds no open grant: it was released or closed");
-    }
-
-    /** Called by a consumer before reading into this object: it must hold no open grant. */
-    static ReusableReadGrant checkFree(ReusableReadGrant grant) {
-        Objects.requireNonNull(grant, "grant");
-        if (grant.isOpen()) {
-            throw new IllegalStateException("this reusable read grant is still open: release or close it first");
-        }
-        return grant;
+        super(false, "reusable read grant");
     }
 
     /** Called by a consumer once its ring has opened a read grant of {@code length} bytes at {@code start}. */

@@ -1,7 +1,6 @@
 package dev.bbq;
 
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 /**
  * A write grant that the caller owns and the producer fills in again on every grant, so that
@@ -36,17 +35,7 @@ import java.util.Objects;
 public final class ReusableWriteGrant extends ReusableGrant implements AutoCloseable {
     /** A reusable write grant that holds nothing yet. */
     public ReusableWriteGrant() {
-        super(true, "this reusable write grant has not been granted into yet",
-                "this reusable write grant holds no open grant: it was committed or closed");
-    }
-
-    /** Called by a producer before granting into this object: it must hold no open grant. */
-    static ReusableWriteGrant checkFree(ReusableWriteGrant grant) {
-        Objects.requireNonNull(grant, "grant");
-        if (grant.isOpen()) {
-            throw new IllegalStateException("this reusable write grant is still open: commit or close it first");
-        }
-        return grant;
+        super(true, "reusable write grant");
     }
 
     /** Called by a producer once its ring has opened a grant of {@code length} bytes at {@code start}. */
