@@ -58,7 +58,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      * @throws QueueClosedException if this consumer has closed
      */
     public Frame tryRead() {
-        long header = ring.tryReadFrame();
+        long header = next();
         return header == 0 ? null : new Frame(ring, ring.reads.id(), ring.readStart(), (int) (header >>> 32), (int) header);
     }
 
@@ -74,9 +74,9 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      */
     public Frame read(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
-        long header = ring.tryReadFrame();
+        long header = next();
         if (header == 0 && Waiting.data(ring, nanos, true)) {
-            header = ring.tryReadFrame();
+            header = next();
         }
         return header == 0 ? null : new Frame(ring, ring.reads.id(), ring.readStart(), (int) (header >>> 32), (int) header);
     }
@@ -105,7 +105,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryRead(ReusableReadGrant frame) {
         ReusableReadGrant.checkFree(frame);
-        return hand(ring.tryReadFrame(), frame);
+        return hand(next(), frame);
     }
 
     /**
@@ -125,11 +125,26 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
     public boolean read(ReusableReadGrant frame, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
         ReusableReadGrant.checkFree(frame);
-        long header = ring.tryReadFrame();
+        long header = next();
         if (header == 0 && Waiting.data(ring, nanos, true)) {
-            header = ring.tryReadFrame();
+            header = next();
         }
         return hand(header, frame);
+    }
+
+    // Opening a framed read: Ring.tryRead's steps for a frame, written here and not as one Ring
+    // operation because with them behind one Ring call, C2 compiled
+    // tryRead on its own first in about half the runs of the try-with-resources allocation loop, and
+    // then would not inline it ("already compiled into a big method"), so its Frame stayed in the heap.
+    private long next() {
+        ring.reads.checkNone();
+        int available = ring.readableFrames();
+        if (available == 0) {
+            return 0;
+        }
+        long header = FrameHeader.decode(ring.data, ring.readStart(), available);
+        ring.reads.open();
+        return header;
     }
 
     private boolean hand(long header, ReusableReadGrant frame) {

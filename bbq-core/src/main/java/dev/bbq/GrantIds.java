@@ -49,9 +49,15 @@ final class GrantIds extends GrantIdsPad {
     /** Throws unless no grant is open and the side is not closed. */
     void checkNone() {
         if (open != NONE) {
-            throw open == CLOSED ? new QueueClosedException("the " + side + " is closed")
-                    : new IllegalStateException("a " + kind + " grant is already open: " + ending + " or close it first");
+            throw busy();
         }
+    }
+
+    // The exceptions are built out of line: the checks inline into every grant call, and a string
+    // concatenation there is enough code to cost C2 the scalar replacement of a caller's grant.
+    private RuntimeException busy() {
+        return open == CLOSED ? new QueueClosedException("the " + side + " is closed")
+                : new IllegalStateException("a " + kind + " grant is already open: " + ending + " or close it first");
     }
 
     /** Whether no grant is open (and the side is not closed). */
@@ -77,8 +83,12 @@ final class GrantIds extends GrantIdsPad {
     /** Throws unless grant {@code id} is the open one. */
     void check(long id) {
         if (open != id) {
-            throw new IllegalStateException("this " + kind + " grant is no longer open: it was " + ended + " or closed");
+            throw stale();
         }
+    }
+
+    private IllegalStateException stale() {
+        return new IllegalStateException("this " + kind + " grant is no longer open: it was " + ended + " or closed");
     }
 
     /** Ends the open grant (its commit or release was published). */

@@ -38,16 +38,16 @@ abstract class ReusableGrant extends ReusableGrantPad {
         }
     }
 
-    private GrantIds ids(Ring r) {
-        return writes ? r.writes : r.reads;
-    }
-
     /** Takes the grant its side of {@code ring} has just opened at {@code start}. */
     final void take(Ring ring, int start, int width, int length) {
         if (this.ring != ring) {
-            this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
+            // Reference stores have a GC write barrier: only when the queue changes. The side's ids
+            // are kept beside the ring so that every call's check is one load, as before they moved
+            // out of Ring (through ring.writes it measured 10 % more CPU per reusable message).
+            this.ring = ring;
+            this.ids = writes ? ring.writes : ring.reads;
         }
-        this.id = ids(ring).id();
+        this.id = ids.id();
         this.start = start;
         this.width = width;
         this.length = length;
@@ -55,13 +55,13 @@ abstract class ReusableGrant extends ReusableGrantPad {
 
     /** Whether this holder's grant is still the open one of its side. */
     final boolean holdsOpenGrant() {
-        return id != ENDED && ids(ring).isOpen(id);
+        return id != ENDED && ids.isOpen(id);
     }
 
     /** The ring, after checking that this holder's grant is still open. */
     final Ring openRing() {
         Ring r = ring;
-        if (r == null || !ids(r).isOpen(id)) { // ENDED is never an id
+        if (r == null || !ids.isOpen(id)) { // ENDED is never an id
             throw notOpen(r == null);
         }
         return r;
@@ -74,14 +74,14 @@ abstract class ReusableGrant extends ReusableGrantPad {
 
     /** The grant's commit or release was published: it ends. */
     final void ended(Ring r) {
-        ids(r).end();
+        ids.end();
         id = ENDED;
     }
 
     /** Ends the grant without publishing anything, unless it has already ended. */
     final void closeGrant() {
         if (id != ENDED) {
-            ids(ring).close(id);
+            ids.close(id);
             id = ENDED;
         }
     }
@@ -89,6 +89,8 @@ abstract class ReusableGrant extends ReusableGrantPad {
 
 abstract class ReusableGrantFields extends LinePad {
     Ring ring;
+    /** The ring's write or read grant ids, whichever side this holder takes. */
+    GrantIds ids;
     long id = ReusableGrant.ENDED;
     /** Where the grant starts in the ring (a write grant's header, a read grant's payload). */
     int start;

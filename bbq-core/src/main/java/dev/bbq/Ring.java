@@ -93,7 +93,7 @@ import static dev.bbq.ControlBlock.WRITE;
  * {@link #tryGrantMax}, and the wait loops' {@link #retryGrantExact}, {@link #retryGrantMax}), each
  * written once with its steps in order (none open, validate, the peer, the fit, refuse or open);
  * committing bytes or frames ({@link #commitBytes}, {@link #commitFrame}, {@link #commitFrames});
- * opening a read ({@link #tryRead}, {@link #tryReadFrame}), looking ({@link #look}), releasing
+ * opening a read ({@link #tryRead}; a framed read is written out in FrameConsumer, see there), looking ({@link #look}), releasing
  * ({@link #releaseTo}); closing ({@link #closeProducer}, {@link #closeConsumer}) and the end of the
  * stream ({@link #consumerDone}). What is not the state machine lives beside it: grant ids in
  * {@link GrantIds}, statistics in {@link Counters}, byte access for old JDKs in {@link BufferAccess},
@@ -258,8 +258,7 @@ final class Ring extends RingPad2 {
     int tryGrantExact(int n) {
         writes.checkNone();
         if (n < 1 || n > capacity) {
-            throw new IllegalArgumentException("grant of " + n + " bytes: must be between 1 and the capacity, "
-                    + capacity);
+            throw badRequest("grant of " + n + " bytes: must be between 1 and the capacity, ", capacity);
         }
         return fitOrRefuse(n, true);
     }
@@ -268,10 +267,20 @@ final class Ring extends RingPad2 {
     int tryGrantFrame(int length, boolean open) {
         writes.checkNone();
         if (length < 0 || length > maxFrameLength) {
-            throw new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and "
-                    + maxFrameLength + ", the largest frame a " + capacity + "-byte queue can hold");
+            throw badFrame(length);
         }
         return fitOrRefuse(FrameHeader.width(length) + length, open);
+    }
+
+    // The messages are built out of line: these operations inline into every grant call, and a
+    // string concatenation there is enough code to cost C2 the scalar replacement of a caller's grant.
+    private static IllegalArgumentException badRequest(String message, int capacity) {
+        return new IllegalArgumentException(capacity < 0 ? message : message + capacity);
+    }
+
+    private IllegalArgumentException badFrame(int length) {
+        return new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and " + maxFrameLength
+                + ", the largest frame a " + capacity + "-byte queue can hold");
     }
 
     private int fitOrRefuse(int n, boolean open) {
@@ -290,9 +299,8 @@ final class Ring extends RingPad2 {
     int tryGrantMax(int max, boolean batch) {
         writes.checkNone();
         if (max < 1 || (batch && max > capacity)) {
-            throw new IllegalArgumentException(batch
-                    ? "batch of " + max + " bytes: must be between 1 and the capacity, " + capacity
-                    : "grant of at most " + max + " bytes: must be at least 1");
+            throw batch ? badRequest("batch of " + max + " bytes: must be between 1 and the capacity, ", capacity)
+                    : badRequest("grant of at most " + max + " bytes: must be at least 1", -1);
         }
         checkProducerOpen();
         int n = grantMax(max);
@@ -574,22 +582,6 @@ final class Ring extends RingPad2 {
             nothingToRead();
         }
         return length;
-    }
-
-    /**
-     * As {@link #tryRead}, for the next frame: its header word ({@link FrameHeader#decode}), the
-     * frame starting at {@link #readStart()}, with a read grant open; or 0.
-     */
-    long tryReadFrame() {
-        reads.checkNone();
-        int available = readableFrames(cRead);
-        if (available == 0) {
-            nothingToRead();
-            return 0;
-        }
-        long header = FrameHeader.decode(data, cStart, available);
-        reads.open();
-        return header;
     }
 
     /**
