@@ -214,7 +214,7 @@ public final class BBQueue {
      * @return whether the producer half is free, the stream still open
      */
     public boolean isProducerGone() {
-        return file != null && !file.held(true) && ring.control.getAcquire(ControlBlock.PRODUCER_CLOSED) == 0;
+        return file != null && !file.held(true) && !ring.producerClosedInFile();
     }
 
     /**

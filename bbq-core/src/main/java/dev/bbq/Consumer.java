@@ -65,8 +65,8 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * @throws QueueClosedException if this consumer has closed
      */
     public ReadGrant tryRead() {
-        int length = read(false);
-        return length == 0 ? null : new ReadGrant(ring, ring.cOpenGrant, ring.cStart, length);
+        int length = ring.tryRead(false);
+        return length == 0 ? null : new ReadGrant(ring, ring.reads.id(), ring.readStart(), length);
     }
 
     /**
@@ -81,11 +81,11 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      */
     public ReadGrant read(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
-        int length = read(false);
+        int length = ring.tryRead(false);
         if (length == 0 && Waiting.data(ring, nanos, false)) {
-            length = read(false);
+            length = ring.tryRead(false);
         }
-        return length == 0 ? null : new ReadGrant(ring, ring.cOpenGrant, ring.cStart, length);
+        return length == 0 ? null : new ReadGrant(ring, ring.reads.id(), ring.readStart(), length);
     }
 
     /**
@@ -111,11 +111,11 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryRead(ReusableReadGrant grant) {
         ReusableReadGrant.checkFree(grant);
-        int length = read(false);
+        int length = ring.tryRead(false);
         if (length == 0) {
             return false;
         }
-        grant.open(ring, ring.cStart, length, false);
+        grant.open(ring, ring.readStart(), length, false);
         return true;
     }
 
@@ -135,26 +135,15 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
     public boolean read(ReusableReadGrant grant, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
         ReusableReadGrant.checkFree(grant);
-        int length = read(false);
+        int length = ring.tryRead(false);
         if (length == 0 && Waiting.data(ring, nanos, false)) {
-            length = read(false);
+            length = ring.tryRead(false);
         }
         if (length == 0) {
             return false;
         }
-        grant.open(ring, ring.cStart, length, false);
+        grant.open(ring, ring.readStart(), length, false);
         return true;
-    }
-
-    private int read(boolean all) {
-        ring.checkNoReadGrant();
-        int length = ring.readable(ring.cRead, all);
-        if (length > 0) {
-            ring.openReadGrant();
-        } else {
-            ring.checkFile();
-        }
-        return length;
     }
 
     /**
@@ -168,9 +157,9 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * @throws QueueClosedException if this consumer has closed
      */
     public SplitReadGrant trySplitRead() {
-        int first = read(true);
+        int first = ring.tryRead(true);
         return first == 0 ? null
-                : new SplitReadGrant(ring, ring.cOpenGrant, ring.cStart, first, ring.wrappedReadable());
+                : new SplitReadGrant(ring, ring.reads.id(), ring.readStart(), first, ring.wrappedReadable());
     }
 
     /**
@@ -185,12 +174,12 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      */
     public SplitReadGrant splitRead(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
-        int first = read(true);
+        int first = ring.tryRead(true);
         if (first == 0 && Waiting.data(ring, nanos, false)) {
-            first = read(true);
+            first = ring.tryRead(true);
         }
         return first == 0 ? null
-                : new SplitReadGrant(ring, ring.cOpenGrant, ring.cStart, first, ring.wrappedReadable());
+                : new SplitReadGrant(ring, ring.reads.id(), ring.readStart(), first, ring.wrappedReadable());
     }
 
     /**
@@ -213,9 +202,7 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * @throws QueueClosedException if this consumer has closed
      */
     public int available() {
-        ring.checkConsumerOpen();
-        int first = ring.readable(ring.cRead, true);
-        return first + ring.wrappedReadable();
+        return ring.available();
     }
 
     /**
@@ -285,8 +272,7 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      * @return {@code true} at the end of the stream
      */
     public boolean isClosed() {
-        return ring.cClosed || (ring.producerClosed() && ring.cOpenGrant == Ring.NO_GRANT
-                && ring.readable(ring.cRead, true) == 0);
+        return ring.consumerDone(false);
     }
 
     @Override

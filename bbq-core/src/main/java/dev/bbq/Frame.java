@@ -32,7 +32,7 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the frame was released or closed
      */
     public ByteBuffer buffer() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.consumerSlice(start + width, length);
     }
 
@@ -64,7 +64,7 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte[] array() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.array();
     }
 
@@ -75,7 +75,7 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.arrayOffset(start + width);
     }
 
@@ -88,7 +88,7 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte get(int index) {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return GrantBytes.get(ring, start + width, length, index);
     }
 
@@ -105,7 +105,7 @@ public final class Frame implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void get(int index, byte[] dst, int off, int len) {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         GrantBytes.get(ring, start + width, length, index, dst, off, len);
     }
 
@@ -124,19 +124,19 @@ public final class Frame implements AutoCloseable {
     }
 
     private static void release(Ring ring, long id, int end) {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         ring.releaseTo(end, 1);
-        ring.endReadGrant();
+        ring.reads.end();
     }
 
     /** Keeps the frame in the queue and ends this grant, unless it was already released or closed. */
     @Override
     public void close() {
-        ring.closeReadGrant(id);
+        ring.reads.close(id);
     }
 
     @Override
     public String toString() {
-        return "Frame[length=" + length + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+        return "Frame[length=" + length + (ring.reads.isOpen(id) ? ", open]" : ", ended]");
     }
 }

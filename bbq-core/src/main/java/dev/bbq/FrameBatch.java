@@ -32,36 +32,14 @@ import java.util.Objects;
  * a consumer that receives the batch's first frame finds every later frame of the batch committed
  * too (see {@code docs/design.md}, R11).
  */
-public final class FrameBatch implements AutoCloseable {
-    private static final long ENDED = Long.MIN_VALUE;
-
-    private Ring ring;
-    private long id = ENDED;
-    private int start;
-    private int limit;
-    private int position;
-    private int frames;
-    private byte first;
-
+public final class FrameBatch extends ReusableGrant implements AutoCloseable {
     /** An empty batch object, for {@link FrameProducer#tryGrantBatch(int, FrameBatch)}. */
     public FrameBatch() {
-    }
-
-    static FrameBatch checkFree(FrameBatch batch) {
-        Objects.requireNonNull(batch, "batch");
-        if (batch.isOpen()) {
-            throw new IllegalStateException("this batch is still open: commit or close it first");
-        }
-        return batch;
+        super(true, "batch");
     }
 
     void open(Ring ring, int start, int length) {
-        if (this.ring != ring) {
-            this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
-        }
-        this.id = ring.pOpenGrant;
-        this.start = start;
-        this.limit = start + length;
+        take(ring, start, 0, length);
         this.position = start;
         this.frames = 0;
     }
@@ -72,7 +50,7 @@ public final class FrameBatch implements AutoCloseable {
      * @return whether frames can be appended
      */
     public boolean isOpen() {
-        return id != ENDED && ring.pOpenGrant == id;
+        return holdsOpenGrant();
     }
 
     /**
@@ -93,7 +71,7 @@ public final class FrameBatch implements AutoCloseable {
      */
     public int remaining() {
         openRing();
-        return limit - position;
+        return start + length - position;
     }
 
     /**
@@ -111,7 +89,7 @@ public final class FrameBatch implements AutoCloseable {
         Objects.checkFromIndexSize(off, len, src.length);
         Ring r = openRing();
         int width = FrameHeader.width(len);
-        if (len > limit - position - width) {
+        if (len > start + length - position - width) {
             return false;
         }
         placed(r, r.putFrame(position, width, src, off, len), width + len);
@@ -131,7 +109,7 @@ public final class FrameBatch implements AutoCloseable {
         Ring r = openRing();
         int len = src.remaining();
         int width = FrameHeader.width(len);
-        if (len > limit - position - width) {
+        if (len > start + length - position - width) {
             return false;
         }
         placed(r, r.putFrame(position, width, src), width + len);
@@ -161,30 +139,17 @@ public final class FrameBatch implements AutoCloseable {
         if (frames > 0) {
             r.commitFrames(start, position, frames, first);
         }
-        r.endWriteGrant();
-        id = ENDED;
+        ended(r);
     }
 
     /** Ends the batch without publishing anything, if it is open; otherwise does nothing. */
     @Override
     public void close() {
-        if (id != ENDED) {
-            ring.closeWriteGrant(id);
-            id = ENDED;
-        }
-    }
-
-    private Ring openRing() {
-        Ring r = ring;
-        if (r == null || r.pOpenGrant != id) { // ENDED is never an id
-            throw new IllegalStateException(r == null ? "this batch has not been granted into yet"
-                    : "this batch is not open: it was committed or closed");
-        }
-        return r;
+        closeGrant();
     }
 
     @Override
     public String toString() {
-        return "FrameBatch[" + frames + " frames" + (isOpen() ? ", " + (limit - position) + " bytes left]" : ", ended]");
+        return "FrameBatch[" + frames + " frames" + (isOpen() ? ", " + (start + length - position) + " bytes left]" : ", ended]");
     }
 }

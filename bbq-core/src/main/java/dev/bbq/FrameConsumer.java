@@ -59,7 +59,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      */
     public Frame tryRead() {
         long header = next();
-        return header == 0 ? null : new Frame(ring, ring.cOpenGrant, ring.cStart, (int) (header >>> 32), (int) header);
+        return header == 0 ? null : new Frame(ring, ring.reads.id(), ring.readStart(), (int) (header >>> 32), (int) header);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         if (header == 0 && Waiting.data(ring, nanos, true)) {
             header = next();
         }
-        return header == 0 ? null : new Frame(ring, ring.cOpenGrant, ring.cStart, (int) (header >>> 32), (int) header);
+        return header == 0 ? null : new Frame(ring, ring.reads.id(), ring.readStart(), (int) (header >>> 32), (int) header);
     }
 
     /**
@@ -132,27 +132,30 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         return hand(header, frame);
     }
 
+    // Opening a framed read: Ring.tryRead's steps for a frame, written here and not as one Ring
+    // operation because with them behind one Ring call, C2 compiled
+    // tryRead on its own first in about half the runs of the try-with-resources allocation loop, and
+    // then would not inline it ("already compiled into a big method"), so its Frame stayed in the heap.
+    private long next() {
+        ring.reads.checkNone();
+        int available = ring.readableFrames();
+        if (available == 0) {
+            return 0;
+        }
+        long header = FrameHeader.decode(ring.data, ring.readStart(), available);
+        ring.reads.open();
+        return header;
+    }
+
     private boolean hand(long header, ReusableReadGrant frame) {
         if (header == 0) {
             return false;
         }
-        frame.open(ring, ring.cStart + (int) (header >>> 32), (int) header, true);
+        frame.open(ring, ring.readStart() + (int) (header >>> 32), (int) header, true);
         return true;
     }
 
     /** The next frame's header as FrameHeader.decode returns it (never 0: width >= 1), or 0 if none. */
-    private long next() {
-        ring.checkNoReadGrant();
-        int available = ring.readableFrames(ring.cRead);
-        if (available == 0) {
-            ring.checkFile();
-            return 0;
-        }
-        long header = FrameHeader.decode(ring.data, ring.cStart, available);
-        ring.openReadGrant();
-        return header;
-    }
-
     /**
      * Hands up to {@code maxFrames} frames, oldest first, to {@code handler}, releasing them as it
      * goes, and returns how many it handed over (0 if there were none).
@@ -211,23 +214,22 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
         if (maxFrames < 1) {
             throw new IllegalArgumentException("drain of " + maxFrames + " frames: must be at least 1");
         }
-        ring.checkNoReadGrant();
+        ring.reads.checkNone();
     }
 
     private int drainNow(FrameHandler handler, int maxFrames) {
-        int available = ring.readableFrames(ring.cRead);
+        int available = ring.readableFrames();
         if (available == 0) {
-            ring.checkFile();
             return 0;
         }
-        int pos = ring.cStart;
+        int pos = ring.readStart();
         int end = pos + available;
         int count = 0;
         int released = 0;
         int held = 0; // bytes handed over since the last release
         int releaseEvery = ring.releaseEvery;
         ByteBuffer data = ring.data;
-        ByteBuffer view = ring.cView;
+        ByteBuffer view = ring.consumerView();
         try {
             while (true) {
                 int start = pos;
@@ -256,7 +258,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
                     if (available == 0) {
                         break;
                     }
-                    pos = ring.cStart;
+                    pos = ring.readStart();
                     end = pos + available;
                 } else if (!ring.frameReady(pos)) {
                     // R11: the next frame's commit is still between its two stores; or R12: a skip
@@ -293,16 +295,7 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
      * @return {@code true} at the end of the stream
      */
     public boolean isClosed() {
-        if (ring.cClosed) {
-            return true;
-        }
-        if (!ring.producerClosed() || ring.cOpenGrant != Ring.NO_GRANT) {
-            return false;
-        }
-        ring.readable(ring.cRead, true);
-        // A frame whose flag never came (its producer died between its two stores, R11) was never
-        // committed: it does not hold the stream open.
-        return ring.readableFrames(ring.cRead) == 0;
+        return ring.consumerDone(true);
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class FrameGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant was committed or closed
      */
     public ByteBuffer buffer() {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         return ring.producerSlice(start + FrameHeader.width(maxLength), maxLength);
     }
 
@@ -63,7 +63,7 @@ public final class FrameGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte[] array() {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         return ring.array();
     }
 
@@ -74,7 +74,7 @@ public final class FrameGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         return ring.arrayOffset(start + FrameHeader.width(maxLength));
     }
 
@@ -90,7 +90,7 @@ public final class FrameGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void put(int index, byte[] src, int off, int len) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         GrantBytes.put(ring, start + FrameHeader.width(maxLength), maxLength, index, src, off, len);
     }
 
@@ -104,7 +104,7 @@ public final class FrameGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void putInt(int index, int value) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         GrantBytes.putInt(ring, start + FrameHeader.width(maxLength), maxLength, index, value);
     }
 
@@ -117,7 +117,7 @@ public final class FrameGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void putLong(int index, long value) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         GrantBytes.putLong(ring, start + FrameHeader.width(maxLength), maxLength, index, value);
     }
 
@@ -140,22 +140,22 @@ public final class FrameGrant implements AutoCloseable {
     }
 
     private static void commit(Ring ring, long id, int start, int maxLength, int length) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         if (length < 0 || length > maxLength) {
             throw new IllegalArgumentException("frame commit of " + length + " bytes: the grant holds " + maxLength);
         }
         ring.commitFrame(start, FrameHeader.width(maxLength), length);
-        ring.endWriteGrant();
+        ring.writes.end();
     }
 
     /** Aborts the frame (publishes nothing), unless it was already committed or closed. */
     @Override
     public void close() {
-        ring.closeWriteGrant(id);
+        ring.writes.close(id);
     }
 
     @Override
     public String toString() {
-        return "FrameGrant[maxLength=" + maxLength + (ring.pOpenGrant == id ? ", open]" : ", ended]");
+        return "FrameGrant[maxLength=" + maxLength + (ring.writes.isOpen(id) ? ", open]" : ", ended]");
     }
 }

@@ -70,8 +70,8 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      * @throws QueueClosedException if either side has closed
      */
     public FrameGrant tryGrant(int maxLength) {
-        int start = tryStart(maxLength);
-        return start < 0 ? null : new FrameGrant(ring, ring.pOpenGrant, start, maxLength);
+        int start = ring.tryGrantFrame(maxLength, true);
+        return start < 0 ? null : new FrameGrant(ring, ring.writes.id(), start, maxLength);
     }
 
     /**
@@ -88,11 +88,11 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public FrameGrant grant(int maxLength, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
-        int start = tryStart(maxLength);
+        int start = ring.tryGrantFrame(maxLength, true);
         if (start < 0) {
             start = Waiting.grantExact(ring, FrameHeader.width(maxLength) + maxLength, nanos);
         }
-        return start < 0 ? null : new FrameGrant(ring, ring.pOpenGrant, start, maxLength);
+        return start < 0 ? null : new FrameGrant(ring, ring.writes.id(), start, maxLength);
     }
 
     /**
@@ -122,7 +122,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrant(int maxLength, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
-        int start = tryStart(maxLength);
+        int start = ring.tryGrantFrame(maxLength, true);
         if (start < 0) {
             return false;
         }
@@ -149,7 +149,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         long nanos = Waiting.begin(timeout, unit);
         ReusableWriteGrant.checkFree(grant);
         int width = FrameHeader.width(maxLength);
-        int start = tryStart(maxLength);
+        int start = ring.tryGrantFrame(maxLength, true);
         if (start < 0) {
             start = Waiting.grantExact(ring, width + maxLength, nanos);
         }
@@ -175,14 +175,11 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrantBatch(int maxBytes, FrameBatch batch) {
         FrameBatch.checkFree(batch);
-        checkBatch(maxBytes);
-        int length = ring.grantMax(maxBytes);
+        int length = ring.tryGrantMax(maxBytes, true);
         if (length == 0) {
-            ring.refused();
             return false;
         }
-        ring.openWriteGrant();
-        batch.open(ring, ring.pGrantStart, length);
+        batch.open(ring, ring.grantStart(), length);
         return true;
     }
 
@@ -208,27 +205,8 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         if (length == 0) {
             return false;
         }
-        batch.open(ring, ring.pGrantStart, length);
+        batch.open(ring, ring.grantStart(), length);
         return true;
-    }
-
-    private void checkBatch(int maxBytes) {
-        ring.checkNoWriteGrant();
-        if (maxBytes < 1 || maxBytes > ring.capacity) {
-            throw new IllegalArgumentException("batch of " + maxBytes + " bytes: must be between 1 and the capacity, "
-                    + ring.capacity);
-        }
-        ring.checkProducerOpen();
-    }
-
-    private int tryStart(int maxLength) {
-        checkCanGrant(maxLength);
-        if (!ring.grantExact(FrameHeader.width(maxLength) + maxLength)) {
-            ring.refused();
-            return -1;
-        }
-        ring.openWriteGrant();
-        return ring.pGrantStart;
     }
 
     /**
@@ -249,13 +227,11 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryWrite(byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
-        checkCanGrant(len);
-        int width = FrameHeader.width(len);
-        if (!ring.grantExact(width + len)) {
-            ring.refused();
+        int start = ring.tryGrantFrame(len, false);
+        if (start < 0) {
             return false;
         }
-        copyIn(src, off, len, width);
+        copyIn(start, src, off, len);
         return true;
     }
 
@@ -279,12 +255,11 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         if (tryWrite(src, off, len)) {
             return true;
         }
-        int width = FrameHeader.width(len);
-        if (Waiting.grantExact(ring, width + len, nanos) < 0) {
+        int start = Waiting.grantExact(ring, FrameHeader.width(len) + len, nanos, false);
+        if (start < 0) {
             return false;
         }
-        ring.endWriteGrant(); // the wait loop opened it; copyIn publishes without a grant object
-        copyIn(src, off, len, width);
+        copyIn(start, src, off, len);
         return true;
     }
 
@@ -301,18 +276,12 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryWrite(ByteBuffer src) {
         int len = src.remaining();
-        checkCanGrant(len);
-        int width = FrameHeader.width(len);
-        if (!ring.grantExact(width + len)) {
-            ring.refused();
+        int start = ring.tryGrantFrame(len, false);
+        if (start < 0) {
             return false;
         }
-        int start = ring.pGrantStart;
-        ByteBuffer view = ring.pView;
-        view.clear();
-        view.position(start + width);
-        view.put(src);
-        ring.commitFrame(start, width, len);
+        int width = FrameHeader.width(len);
+        ring.commitFrames(start, start + width + len, 1, ring.putFrame(start, width, src));
         return true;
     }
 
@@ -361,19 +330,10 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         return false;
     }
 
-    private void copyIn(byte[] src, int off, int len, int width) {
-        int start = ring.pGrantStart;
+    private void copyIn(int start, byte[] src, int off, int len) {
+        int width = FrameHeader.width(len);
         ring.putBytes(start + width, src, off, len);
         ring.commitFrame(start, width, len);
-    }
-
-    private void checkCanGrant(int length) {
-        ring.checkNoWriteGrant();
-        if (length < 0 || length > ring.maxFrameLength) {
-            throw new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and "
-                    + ring.maxFrameLength + ", the largest frame a " + ring.capacity + "-byte queue can hold");
-        }
-        ring.checkProducerOpen();
     }
 
     /**
@@ -396,7 +356,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      * @return whether this producer, or the consumer, has closed: no more frames can be written
      */
     public boolean isClosed() {
-        return ring.pClosed || ring.consumerClosed();
+        return ring.producerDone();
     }
 
     @Override

@@ -66,8 +66,8 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public WriteGrant tryGrantExact(int n) {
         // Kept tiny so that it inlines into the caller, where the grant can be scalar-replaced.
-        int start = tryStartExact(n);
-        return start < 0 ? null : new WriteGrant(ring, ring.pOpenGrant, start, n);
+        int start = ring.tryGrantExact(n);
+        return start < 0 ? null : new WriteGrant(ring, ring.writes.id(), start, n);
     }
 
     /**
@@ -84,11 +84,11 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public WriteGrant grantExact(int n, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
-        int start = tryStartExact(n);
+        int start = ring.tryGrantExact(n);
         if (start < 0) {
             start = Waiting.grantExact(ring, n, nanos);
         }
-        return start < 0 ? null : new WriteGrant(ring, ring.pOpenGrant, start, n);
+        return start < 0 ? null : new WriteGrant(ring, ring.writes.id(), start, n);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrantExact(int n, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
-        int start = tryStartExact(n);
+        int start = ring.tryGrantExact(n);
         if (start < 0) {
             return false;
         }
@@ -144,7 +144,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
             throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
         ReusableWriteGrant.checkFree(grant);
-        int start = tryStartExact(n);
+        int start = ring.tryGrantExact(n);
         if (start < 0) {
             start = Waiting.grantExact(ring, n, nanos);
         }
@@ -153,21 +153,6 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         }
         grant.open(ring, start, 0, n);
         return true;
-    }
-
-    private int tryStartExact(int n) {
-        ring.checkNoWriteGrant();
-        if (n < 1 || n > ring.capacity) {
-            throw new IllegalArgumentException("grant of " + n + " bytes: must be between 1 and the capacity, "
-                    + ring.capacity);
-        }
-        ring.checkProducerOpen();
-        if (!ring.grantExact(n)) {
-            ring.refused();
-            return -1;
-        }
-        ring.openWriteGrant();
-        return ring.pGrantStart;
     }
 
     /**
@@ -185,8 +170,8 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      * @throws QueueClosedException if either side has closed
      */
     public WriteGrant tryGrantMax(int max) {
-        int n = tryLengthMax(max);
-        return n == 0 ? null : new WriteGrant(ring, ring.pOpenGrant, ring.pGrantStart, n);
+        int n = ring.tryGrantMax(max, false);
+        return n == 0 ? null : new WriteGrant(ring, ring.writes.id(), ring.grantStart(), n);
     }
 
     /**
@@ -203,11 +188,11 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public WriteGrant grantMax(int max, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
-        int n = tryLengthMax(max);
+        int n = ring.tryGrantMax(max, false);
         if (n == 0) {
             n = Waiting.grantMax(ring, max, nanos);
         }
-        return n == 0 ? null : new WriteGrant(ring, ring.pOpenGrant, ring.pGrantStart, n);
+        return n == 0 ? null : new WriteGrant(ring, ring.writes.id(), ring.grantStart(), n);
     }
 
     /**
@@ -237,11 +222,11 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrantMax(int max, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
-        int n = tryLengthMax(max);
+        int n = ring.tryGrantMax(max, false);
         if (n == 0) {
             return false;
         }
-        grant.open(ring, ring.pGrantStart, 0, n);
+        grant.open(ring, ring.grantStart(), 0, n);
         return true;
     }
 
@@ -263,30 +248,15 @@ public final class Producer extends QueueHalf implements AutoCloseable {
             throws InterruptedException {
         long nanos = Waiting.begin(timeout, unit);
         ReusableWriteGrant.checkFree(grant);
-        int n = tryLengthMax(max);
+        int n = ring.tryGrantMax(max, false);
         if (n == 0) {
             n = Waiting.grantMax(ring, max, nanos);
         }
         if (n == 0) {
             return false;
         }
-        grant.open(ring, ring.pGrantStart, 0, n);
+        grant.open(ring, ring.grantStart(), 0, n);
         return true;
-    }
-
-    private int tryLengthMax(int max) {
-        ring.checkNoWriteGrant();
-        if (max < 1) {
-            throw new IllegalArgumentException("grant of at most " + max + " bytes: must be at least 1");
-        }
-        ring.checkProducerOpen();
-        int n = ring.grantMax(max);
-        if (n > 0) {
-            ring.openWriteGrant();
-        } else {
-            ring.refused();
-        }
-        return n;
     }
 
     /**
@@ -352,7 +322,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      * @return whether this producer, or the consumer, has closed: no more grants can be made
      */
     public boolean isClosed() {
-        return ring.pClosed || ring.consumerClosed();
+        return ring.producerDone();
     }
 
     @Override

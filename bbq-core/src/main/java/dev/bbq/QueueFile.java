@@ -414,44 +414,6 @@ final class QueueFile {
         return (long) LONG.getAcquire(map, producer ? OFF_PRODUCER_PID : OFF_CONSUMER_PID);
     }
 
-    /** A side's counter in the file: opaque, its side's thread is the only writer. */
-    void setCounter(int offset, long value) {
-        LONG.setOpaque(map, offset, value);
-    }
-
-    /** A counter as any process may read it. */
-    long counter(int offset) {
-        return (long) LONG.getOpaque(map, offset);
-    }
-
-    /**
-     * The queue's statistics from the file: both sides, summed over every process that held them.
-     * Committed and released are read as a pair that belongs together, as {@code Ring.stats} does.
-     */
-    QueueStats stats() {
-        return stats(map, capacity);
-    }
-
-    /** {@link #stats()} of a file's first page, mapped by this process or by an inspector. */
-    static QueueStats stats(ByteBuffer page, int capacity) {
-        long committed;
-        long released;
-        int tries = 0;
-        do {
-            committed = (long) LONG.getAcquire(page, OFF_P_BYTES_COMMITTED);
-            released = (long) LONG.getAcquire(page, OFF_C_BYTES_RELEASED);
-        } while (committed != (long) LONG.getAcquire(page, OFF_P_BYTES_COMMITTED) && ++tries < 64);
-        long inUse = Math.max(0, Math.min(capacity, committed - released));
-        released = committed - inUse;
-        long framesReleased = (long) LONG.getOpaque(page, OFF_C_FRAMES_RELEASED);
-        long framesCommitted = Math.max(framesReleased, (long) LONG.getOpaque(page, OFF_P_FRAMES_COMMITTED));
-        long high = Math.max((long) LONG.getOpaque(page, OFF_P_HIGH_WATER), (long) LONG.getOpaque(page, OFF_C_HIGH_WATER));
-        return new QueueStats(capacity, committed, framesCommitted, released, framesReleased, inUse,
-                Math.max(high, inUse), (long) LONG.getOpaque(page, OFF_P_GRANTS_REFUSED),
-                (long) LONG.getOpaque(page, OFF_P_FRAMES_DROPPED), (long) LONG.getOpaque(page, OFF_P_BYTES_DROPPED),
-                (long) LONG.getOpaque(page, OFF_P_WAIT_NANOS), (long) LONG.getOpaque(page, OFF_C_WAIT_NANOS));
-    }
-
     /**
      * Reads a queue file's first page for {@link QueueFileStatus} without taking a half: through
      * this JVM's channel if it has one (closing another descriptor would drop its locks), else
@@ -508,7 +470,8 @@ final class QueueFile {
     }
 
     /**
-     * On a slow path (a refused grant, an empty read): whether the file still has its full length.
+     * On a slow path (a wait's round; one refused grant or empty read in 64, see Ring.refused):
+     * whether the file still has its full length.
      * A file truncated under a mapping faults (SIGBUS) on the first access beyond its end; this
      * check, at most every 10 ms, names the problem first in the common case (someone truncated or
      * replaced the file while the queue runs). A truncation between two checks can still fault.

@@ -50,7 +50,7 @@ public final class QueueFileStatus {
         this.producerAttaches = QueueFile.longAt(page, QueueFile.OFF_PRODUCER_ATTACHES);
         this.consumerAttaches = QueueFile.longAt(page, QueueFile.OFF_CONSUMER_ATTACHES);
         this.framesCut = QueueFile.longAt(page, QueueFile.OFF_FRAMES_CUT);
-        this.stats = QueueFile.stats(page, capacity);
+        this.stats = Counters.stats(page, capacity);
     }
 
     /**

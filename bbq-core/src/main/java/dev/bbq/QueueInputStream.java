@@ -88,7 +88,7 @@ final class QueueInputStream extends InputStream {
     }
 
     private void checkOpen() throws IOException {
-        if (ring.cClosed) {
+        if (ring.consumerClosedItself()) {
             throw new IOException("stream closed");
         }
     }

@@ -34,7 +34,7 @@ public final class ReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant was released or closed
      */
     public ByteBuffer buffer() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.consumerSlice(start, length);
     }
 
@@ -66,7 +66,7 @@ public final class ReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte[] array() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.array();
     }
 
@@ -78,7 +78,7 @@ public final class ReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.arrayOffset(start);
     }
 
@@ -91,7 +91,7 @@ public final class ReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte get(int index) {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return GrantBytes.get(ring, start, length, index);
     }
 
@@ -108,7 +108,7 @@ public final class ReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void get(int index, byte[] dst, int off, int len) {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         GrantBytes.get(ring, start, length, index, dst, off, len);
     }
 
@@ -130,24 +130,24 @@ public final class ReadGrant implements AutoCloseable {
     }
 
     private static void release(Ring ring, long id, int start, int length, int n) {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         if (n < 0 || n > length) {
             throw new IllegalArgumentException("release of " + n + " bytes: the grant holds " + length);
         }
         if (n > 0) {
             ring.releaseTo(start + n, 0);
         }
-        ring.endReadGrant();
+        ring.reads.end();
     }
 
     /** Ends the grant without releasing anything, unless it was already released or closed. */
     @Override
     public void close() {
-        ring.closeReadGrant(id);
+        ring.reads.close(id);
     }
 
     @Override
     public String toString() {
-        return "ReadGrant[length=" + length + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+        return "ReadGrant[length=" + length + (ring.reads.isOpen(id) ? ", open]" : ", ended]");
     }
 }

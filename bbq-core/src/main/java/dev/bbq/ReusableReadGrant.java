@@ -1,7 +1,6 @@
 package dev.bbq;
 
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 /**
  * A read grant that the caller owns and the consumer fills in again on every read, so that reading
@@ -29,28 +28,15 @@ import java.util.Objects;
  * <p>An instance is not thread-safe: use it on the consumer's thread. It may move between queues,
  * but only while it holds no open grant.
  */
-public final class ReusableReadGrant extends ReusableReadGrantPad implements AutoCloseable {
+public final class ReusableReadGrant extends ReusableGrant implements AutoCloseable {
     /** A reusable read grant that holds nothing yet. */
     public ReusableReadGrant() {
-    }
-
-    /** Called by a consumer before reading into this object: it must hold no open grant. */
-    static ReusableReadGrant checkFree(ReusableReadGrant grant) {
-        Objects.requireNonNull(grant, "grant");
-        if (grant.isOpen()) {
-            throw new IllegalStateException("this reusable read grant is still open: release or close it first");
-        }
-        return grant;
+        super(false, "reusable read grant");
     }
 
     /** Called by a consumer once its ring has opened a read grant of {@code length} bytes at {@code start}. */
     void open(Ring ring, int start, int length, boolean frame) {
-        if (this.ring != ring) {
-            this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
-        }
-        this.id = ring.cOpenGrant;
-        this.start = start;
-        this.length = length;
+        take(ring, start, 0, length);
         this.frame = frame;
     }
 
@@ -60,7 +46,7 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
      * @return {@code true} while a grant is open
      */
     public boolean isOpen() {
-        return id != ENDED && ring.cOpenGrant == id;
+        return holdsOpenGrant();
     }
 
     /**
@@ -180,27 +166,13 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
         } else if (n > 0) {
             r.releaseTo(start + n, 0);
         }
-        r.endReadGrant();
-        id = ENDED;
+        ended(r);
     }
 
     /** Ends an open grant without releasing anything; does nothing if none is open. */
     @Override
     public void close() {
-        if (id != ENDED) {
-            ring.closeReadGrant(id);
-            id = ENDED;
-        }
-    }
-
-    /** The ring of the open grant held here; throws if there is none. One compare on the hot path. */
-    private Ring openRing() {
-        Ring r = ring;
-        if (r == null || r.cOpenGrant != id) { // ENDED is never an id
-            throw new IllegalStateException(r == null ? "this reusable read grant has not been read into yet"
-                    : "this reusable read grant holds no open grant: it was released or closed");
-        }
-        return r;
+        closeGrant();
     }
 
     @Override
@@ -210,31 +182,3 @@ public final class ReusableReadGrant extends ReusableReadGrantPad implements Aut
     }
 }
 
-/**
- * The fields a grant call writes, between padding: a reusable grant is rewritten on every grant, and
- * callers allocate it next to objects the other side reads (a handler, the other side's grant).
- */
-abstract class ReusableReadGrantFields extends LinePad {
-    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
-    static final long ENDED = Long.MIN_VALUE;
-
-    Ring ring;
-    long id = ENDED;
-    /** Where the granted bytes (a frame's payload) start in the ring. */
-    int start;
-    /** Bytes granted: the region's length, or the frame's length. */
-    int length;
-    /** Whether this holds a frame, which is released whole. */
-    boolean frame;
-}
-
-abstract class ReusableReadGrantPad extends ReusableReadGrantFields {
-    byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
-    byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
-    byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
-    byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
-    byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
-    byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
-    byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
-    byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
-}

@@ -1,7 +1,6 @@
 package dev.bbq;
 
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 /**
  * A write grant that the caller owns and the producer fills in again on every grant, so that
@@ -33,29 +32,15 @@ import java.util.Objects;
  * <p>An instance is not thread-safe: use it on the producer's thread. It may move between queues,
  * but only while it holds no open grant.
  */
-public final class ReusableWriteGrant extends ReusableWriteGrantPad implements AutoCloseable {
+public final class ReusableWriteGrant extends ReusableGrant implements AutoCloseable {
     /** A reusable write grant that holds nothing yet. */
     public ReusableWriteGrant() {
-    }
-
-    /** Called by a producer before granting into this object: it must hold no open grant. */
-    static ReusableWriteGrant checkFree(ReusableWriteGrant grant) {
-        Objects.requireNonNull(grant, "grant");
-        if (grant.isOpen()) {
-            throw new IllegalStateException("this reusable write grant is still open: commit or close it first");
-        }
-        return grant;
+        super(true, "reusable write grant");
     }
 
     /** Called by a producer once its ring has opened a grant of {@code length} bytes at {@code start}. */
     void open(Ring ring, int start, int width, int length) {
-        if (this.ring != ring) {
-            this.ring = ring; // a reference store has a GC write barrier: only when the queue changes
-        }
-        this.id = ring.pOpenGrant;
-        this.start = start;
-        this.width = width;
-        this.length = length;
+        take(ring, start, width, length);
     }
 
     /**
@@ -65,7 +50,7 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
      * @return {@code true} while a grant is open
      */
     public boolean isOpen() {
-        return id != ENDED && ring.pOpenGrant == id;
+        return holdsOpenGrant();
     }
 
     /**
@@ -186,27 +171,13 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
         } else {
             r.commitFrame(start, width, used);
         }
-        r.endWriteGrant();
-        id = ENDED;
+        ended(r);
     }
 
     /** Ends an open grant without publishing anything; does nothing if none is open. */
     @Override
     public void close() {
-        if (id != ENDED) {
-            ring.closeWriteGrant(id);
-            id = ENDED;
-        }
-    }
-
-    /** The ring of the open grant held here; throws if there is none. One compare on the hot path. */
-    private Ring openRing() {
-        Ring r = ring;
-        if (r == null || r.pOpenGrant != id) { // ENDED is never an id
-            throw new IllegalStateException(r == null ? "this reusable write grant has not been granted into yet"
-                    : "this reusable write grant holds no open grant: it was committed or closed");
-        }
-        return r;
+        closeGrant();
     }
 
     @Override
@@ -216,31 +187,3 @@ public final class ReusableWriteGrant extends ReusableWriteGrantPad implements A
     }
 }
 
-/**
- * The fields a grant call writes, between padding: a reusable grant is rewritten on every grant, and
- * callers allocate it next to objects the other side reads (a handler, the other side's grant).
- */
-abstract class ReusableWriteGrantFields extends LinePad {
-    /** Never a grant id: the ring's open-grant word is a positive id, NO_GRANT or CLOSED. */
-    static final long ENDED = Long.MIN_VALUE;
-
-    Ring ring;
-    long id = ENDED;
-    /** Where the grant starts in the ring (a frame's header goes here). */
-    int start;
-    /** A frame's header width, 1 to 5; 0 for raw bytes. */
-    int width;
-    /** Bytes granted: the room of a raw grant, the largest length of a frame. */
-    int length;
-}
-
-abstract class ReusableWriteGrantPad extends ReusableWriteGrantFields {
-    byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
-    byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
-    byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
-    byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
-    byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
-    byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
-    byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
-    byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
-}

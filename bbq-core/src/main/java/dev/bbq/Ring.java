@@ -1,6 +1,5 @@
 package dev.bbq;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
@@ -85,9 +84,20 @@ import static dev.bbq.ControlBlock.WRITE;
  *       two stores never wedges the consumer, which releases skip records without delivering them.</li>
  * </ol>
  *
- * <p><b>Statistics.</b> Each side counts its own events in its own padded fields, written with
- * opaque stores (single writer, so no read-modify-write); {@link #stats()} reads them from any
- * thread. They are fields, not control-block words: they count what this process's side did.
+ * <p><b>Statistics.</b> Each side counts its own events in {@link Counters}, in padded fields of its
+ * own and, for a queue file, in a line of its own in the file's first page; they are not
+ * control-block words and order nothing.
+ *
+ * <p><b>Operations.</b> The halves, grants and wait loops call operations in the queue's words and
+ * never touch the fields below: opening a write grant ({@link #tryGrantExact}, {@link #tryGrantFrame},
+ * {@link #tryGrantMax}, and the wait loops' {@link #retryGrantExact}, {@link #retryGrantMax}), each
+ * written once with its steps in order (none open, validate, the peer, the fit, refuse or open);
+ * committing bytes or frames ({@link #commitBytes}, {@link #commitFrame}, {@link #commitFrames});
+ * opening a read ({@link #tryRead}; a framed read is written out in FrameConsumer, see there), looking ({@link #look}), releasing
+ * ({@link #releaseTo}); closing ({@link #closeProducer}, {@link #closeConsumer}) and the end of the
+ * stream ({@link #consumerDone}). What is not the state machine lives beside it: grant ids in
+ * {@link GrantIds}, statistics in {@link Counters}, byte access for old JDKs in {@link BufferAccess},
+ * the padded field holders in {@code RingFields.java}.
  *
  * <p><b>Threads.</b> Producer methods (the {@code p*} fields, grant, commit) must be called by one
  * thread at a time, consumer methods (the {@code c*} fields, read, release) likewise; a side handed to
@@ -96,13 +106,13 @@ import static dev.bbq.ControlBlock.WRITE;
  * consumer's cache line (see {@link LinePad}).
  */
 final class Ring extends RingPad2 {
-    /** No write or read grant is open. */
-    static final long NO_GRANT = 0L;
-    /**
-     * The open-grant id of a side that has closed: never an id, so the "no grant open" check that
-     * every call makes also refuses a closed side, at no extra cost on the hot path.
-     */
-    static final long CLOSED = -1L;
+    /** Of the polls that find nothing and the grants refused, one in this + 1 checks a queue file's size. */
+    private static final int SAMPLE_SLOW_PATHS = 63;
+
+    /** The producer's write grants: at most one open, ids never reused. */
+    final GrantIds writes = GrantIds.forWrites();
+    /** The consumer's read grants. */
+    final GrantIds reads = GrantIds.forReads();
 
     final int capacity;
     /** The largest frame this ring can carry: the largest n with n + header(n) &lt;= capacity. */
@@ -134,6 +144,8 @@ final class Ring extends RingPad2 {
     final boolean inBandCommits;
     /** The file this ring lives in when another process shares it; null inside one JVM. */
     final QueueFile file;
+    /** Where each side counts what it did (and, for a queue file, the file's first page). */
+    final Counters counters;
 
     /** A fresh ring inside one JVM. */
     Ring(ByteBuffer data, ControlBlock control, WaitStrategy waitStrategy, boolean inBandCommits) {
@@ -162,6 +174,7 @@ final class Ring extends RingPad2 {
         this.consumerWaiter = new ParkingWaiter(this, true);
         this.inBandCommits = inBandCommits;
         this.file = file;
+        this.counters = new Counters(file != null ? file.map : null);
         if (fresh) {
             // A fresh ring is straight and empty, with its watermark at the end (I3), and the first
             // frame's flag byte reads as "nothing yet" (R11) even over a caller's dirty buffer.
@@ -203,7 +216,7 @@ final class Ring extends RingPad2 {
      */
     void takeOverProducer(boolean framed) {
         syncProducer();
-        loadProducerCounters();
+        counters.takeOverProducer();
         int w = pWrite;
         int r = pReadCache;
         int l = pLast;
@@ -234,6 +247,110 @@ final class Ring extends RingPad2 {
     // ---------------------------------------------------------------------------------------------
     // Producer side
 
+    // Opening a write grant, the one place its steps are written, in this order: no grant may be
+    // open (which also refuses a closed producer), the request must be one that can ever succeed,
+    // the consumer must not have closed; then the fit, and either the refusal (counted) or the open
+    // grant. Each returns the grant's start (or, for the max forms, its length, the start being
+    // grantStart()), or -1 (0) when refused. A frame written in one call (open == false) reserves
+    // without opening a grant: it is published before the call returns.
+
+    /** A raw grant of exactly {@code n} bytes. */
+    int tryGrantExact(int n) {
+        writes.checkNone();
+        if (n < 1 || n > capacity) {
+            throw badRequest("grant of " + n + " bytes: must be between 1 and the capacity, ", capacity);
+        }
+        return fitOrRefuse(n, true);
+    }
+
+    /** Room for a frame of up to {@code length} payload bytes, header included. */
+    int tryGrantFrame(int length, boolean open) {
+        writes.checkNone();
+        if (length < 0 || length > maxFrameLength) {
+            throw badFrame(length);
+        }
+        return fitOrRefuse(FrameHeader.width(length) + length, open);
+    }
+
+    // The messages are built out of line: these operations inline into every grant call, and a
+    // string concatenation there is enough code to cost C2 the scalar replacement of a caller's grant.
+    private static IllegalArgumentException badRequest(String message, int capacity) {
+        return new IllegalArgumentException(capacity < 0 ? message : message + capacity);
+    }
+
+    private IllegalArgumentException badFrame(int length) {
+        return new IllegalArgumentException("frame of " + length + " bytes: must be between 0 and " + maxFrameLength
+                + ", the largest frame a " + capacity + "-byte queue can hold");
+    }
+
+    private int fitOrRefuse(int n, boolean open) {
+        checkProducerOpen();
+        if (!grantExact(n)) {
+            refused();
+            return -1;
+        }
+        if (open) {
+            writes.open();
+        }
+        return pGrantStart;
+    }
+
+    /** A raw grant of up to {@code max} bytes ({@code batch}: a frame batch, at most the capacity). */
+    int tryGrantMax(int max, boolean batch) {
+        writes.checkNone();
+        if (max < 1 || (batch && max > capacity)) {
+            throw batch ? badRequest("batch of " + max + " bytes: must be between 1 and the capacity, ", capacity)
+                    : badRequest("grant of at most " + max + " bytes: must be at least 1", -1);
+        }
+        checkProducerOpen();
+        int n = grantMax(max);
+        if (n > 0) {
+            writes.open();
+        } else {
+            refused();
+        }
+        return n;
+    }
+
+    /** A wait loop's retry of {@link #tryGrantExact}/{@link #tryGrantFrame} ({@code n} with the header). */
+    int retryGrantExact(int n, boolean open) {
+        checkProducerOpen();
+        checkFile();
+        if (!grantExact(n)) {
+            return -1;
+        }
+        if (open) {
+            writes.open();
+        }
+        return pGrantStart;
+    }
+
+    /** A wait loop's retry of {@link #tryGrantMax}. */
+    int retryGrantMax(int max) {
+        checkProducerOpen();
+        checkFile();
+        int n = grantMax(max);
+        if (n > 0) {
+            writes.open();
+        }
+        return n;
+    }
+
+    /** Where the grant just made starts. */
+    int grantStart() {
+        return pGrantStart;
+    }
+
+    /** The producer's own copy of {@code write} (for the stress tests). */
+    int producerWrite() {
+        return pWrite;
+    }
+
+    /** Whether grants are over: the producer closed, or the consumer did. */
+    boolean producerDone() {
+        return pClosed || consumerClosed();
+    }
+
     /**
      * Tries to reserve exactly {@code n} contiguous bytes, {@code 1 <= n <= capacity}; on success
      * {@link #pGrantStart} holds the offset. Publishes nothing (I4) except under R8.
@@ -260,11 +377,7 @@ final class Ring extends RingPad2 {
     private int refreshRead(int w) {
         int r = control.getAcquire(READ); // R4: space seen free is free
         pReadCache = r;
-        long inUse = w >= r ? w - r : pLast - r + w;
-        if (inUse > pHighWater) {
-            P_HIGH_WATER.setOpaque(this, inUse);
-            mirror(QueueFile.OFF_P_HIGH_WATER, inUse);
-        }
+        counters.producerSaw(w >= r ? w - r : pLast - r + w);
         return r;
     }
 
@@ -367,13 +480,7 @@ final class Ring extends RingPad2 {
         }
         Chaos.pause(); // between the watermark and the index (R3)
         pWrite = nw;
-        P_BYTES_COMMITTED.setOpaque(this, pBytesCommitted + used);
-        if (frames != 0) {
-            P_FRAMES_COMMITTED.setOpaque(this, pFramesCommitted + frames);
-        }
-        if (file != null) {
-            mirrorCommitted();
-        }
+        counters.committed(used, frames);
         control.setRelease(WRITE, nw); // R2: publishes the bytes (and R3: the watermark)
         if (start != w) {
             markWrap(w); // R11
@@ -462,6 +569,80 @@ final class Ring extends RingPad2 {
     // Consumer side
 
     /**
+     * Opening a read grant: none may be open (which also refuses a closed consumer), then the
+     * committed bytes at the read position ({@code all}: looking at the index, not only the cache);
+     * returns their length, starting at {@link #readStart()}, with a read grant open, or 0.
+     */
+    int tryRead(boolean all) {
+        reads.checkNone();
+        int length = readable(cRead, all);
+        if (length > 0) {
+            reads.open();
+        } else {
+            nothingToRead();
+        }
+        return length;
+    }
+
+    /**
+     * One look for data without opening a grant: committed bytes ({@code frames}: whole visible
+     * frames, R11) at the read position; {@code refresh} loads the index first.
+     */
+    int look(boolean frames, boolean refresh) {
+        if (refresh) {
+            readable(cRead, true);
+        }
+        return frames ? readableFrames(cRead) : readable(cRead, false);
+    }
+
+    /** Where the bytes the last look found start. */
+    int readStart() {
+        return cStart;
+    }
+
+    /** The frames at the read position for a drain: their length from {@link #readStart()}, or 0. */
+    int readableFrames() {
+        int available = readableFrames(cRead);
+        if (available == 0) {
+            nothingToRead();
+        }
+        return available;
+    }
+
+    /** Committed bytes now, both regions; throws if the consumer closed. */
+    int available() {
+        checkConsumerOpen();
+        return readable(cRead, true) + wrappedReadable();
+    }
+
+    /**
+     * Whether the stream has ended for the consumer: it closed itself, or the producer closed and
+     * everything committed has been read (R10: the flag first, then one more look; {@code frames}:
+     * a frame whose flag never came, its producer having died between its two stores, R11, was
+     * never committed and does not hold the stream open).
+     */
+    boolean consumerDone(boolean frames) {
+        if (cClosed) {
+            return true;
+        }
+        if (!producerClosed() || !reads.none()) {
+            return false;
+        }
+        int left = readable(cRead, true);
+        return (frames ? readableFrames(cRead) : left) == 0;
+    }
+
+    /** Whether the consumer has closed itself. */
+    boolean consumerClosedItself() {
+        return cClosed;
+    }
+
+    /** The consumer's view of the data, repositioned to show frames to a drain's handler. */
+    ByteBuffer consumerView() {
+        return cView;
+    }
+
+    /**
      * Finds the contiguous committed bytes that follow position {@code pos}, a position at or after
      * the published {@code read} in the consumer's current pass. Uses the cached
      * {@code write}/{@code last} pair unless it shows nothing or {@code refresh} is set. Follows the
@@ -480,11 +661,7 @@ final class Ring extends RingPad2 {
             cWrite = w;
             cLast = l;
             int r = cRead;
-            long inUse = w >= r ? w - r : l - r + w;
-            if (inUse > cHighWater) {
-                C_HIGH_WATER.setOpaque(this, inUse);
-                mirror(QueueFile.OFF_C_HIGH_WATER, inUse);
-            }
+            counters.consumerSaw(w >= r ? w - r : l - r + w);
         }
         if (w < pos && pos == l) {
             // R5: the upper region is used up and the producer has wrapped.
@@ -593,13 +770,7 @@ final class Ring extends RingPad2 {
         long bytes = newRead >= r ? newRead - r : cLast - r + newRead;
         Chaos.pause(); // between the reads of the released bytes and the release (R4)
         cRead = newRead;
-        C_BYTES_RELEASED.setOpaque(this, cBytesReleased + bytes);
-        if (frames != 0) {
-            C_FRAMES_RELEASED.setOpaque(this, cFramesReleased + frames);
-        }
-        if (file != null) {
-            mirrorReleased();
-        }
+        counters.released(bytes, frames);
         publishRead(newRead); // R4: our reads of the released bytes come first
     }
 
@@ -618,7 +789,7 @@ final class Ring extends RingPad2 {
 
     /** Closes the producer side: aborts an open grant, then publishes the closed flag. */
     void closeProducer() {
-        pOpenGrant = CLOSED;
+        writes.closeSide();
         if (!pClosed) {
             pClosed = true;
             control.setRelease(PRODUCER_CLOSED, 1); // R10: after every commit
@@ -634,7 +805,7 @@ final class Ring extends RingPad2 {
 
     /** Closes the consumer side: ends an open read grant, then publishes the closed flag. */
     void closeConsumer() {
-        cOpenGrant = CLOSED;
+        reads.closeSide();
         if (!cClosed) {
             cClosed = true;
             if (file != null) {
@@ -661,6 +832,11 @@ final class Ring extends RingPad2 {
                 || (file != null && control.getAcquire(PRODUCER_CLOSED) != 0); // R10
     }
 
+    /** Whether a queue file's producer half was closed (not merely left by a process that died), R10. */
+    boolean producerClosedInFile() {
+        return control.getAcquire(PRODUCER_CLOSED) != 0; // R10
+    }
+
     /**
      * Whether the consumer has closed; called by the producer on every grant. Never for a queue
      * file, whose consumer detaches instead (R12).
@@ -669,7 +845,7 @@ final class Ring extends RingPad2 {
         return producerWaiter.peerClosed; // R10 (volatile)
     }
 
-    /** Throws if the consumer has closed (the producer's own close is caught by {@link #checkNoWriteGrant}). */
+    /** Throws if the consumer has closed (the producer's own close is caught by {@link GrantIds#checkNone}). */
     void checkProducerOpen() {
         if (consumerClosed()) {
             throw new QueueClosedException("the consumer has closed: nobody will read what is committed");
@@ -698,14 +874,27 @@ final class Ring extends RingPad2 {
     }
 
     /**
-     * A grant call found no room: counts it, and for a shared file checks that the file still has
-     * its length. A queue file's producer never gives up because no consumer is attached: it
+     * A grant call found no room: counts it, and for a shared file checks, on one refusal in 64,
+     * that the file still has its length (see {@link #nothingToRead()} for why not on every one). A queue file's producer never gives up because no consumer is attached: it
      * refuses until one attaches and reads (R12).
      */
     void refused() {
-        P_GRANTS_REFUSED.setOpaque(this, pGrantsRefused + 1);
-        mirror(QueueFile.OFF_P_GRANTS_REFUSED, pGrantsRefused);
-        checkFile();
+        counters.refused();
+        if (file != null && (pSlowPaths++ & SAMPLE_SLOW_PATHS) == 0) {
+            file.checkSize();
+        }
+    }
+
+    /**
+     * A poll found nothing: as {@link #refused()}, for a queue file, one empty poll in 64 checks the
+     * file's size. The check reads the clock (to check at most every 10 ms), and the clock costs more
+     * than the poll: about 50 ns against 5 on the VM of docs/performance.md, where every empty poll
+     * of a mapped consumer took 60 to 80 ns instead of 5. The wait loops check on every round.
+     */
+    private void nothingToRead() {
+        if (file != null && (cSlowPaths++ & SAMPLE_SLOW_PATHS) == 0) {
+            file.checkSize();
+        }
     }
 
     /** A slow path (nothing to read, no room, a wait): for a queue file, checks the file's size. */
@@ -716,174 +905,26 @@ final class Ring extends RingPad2 {
     }
 
     void countDroppedFrame(int bytes) {
-        P_FRAMES_DROPPED.setOpaque(this, pFramesDropped + 1);
-        P_BYTES_DROPPED.setOpaque(this, pBytesDropped + bytes);
-        mirror(QueueFile.OFF_P_FRAMES_DROPPED, pFramesDropped);
-        mirror(QueueFile.OFF_P_BYTES_DROPPED, pBytesDropped);
+        counters.dropped(bytes);
     }
 
     void countProducerWait(long nanos) {
-        P_WAIT_NANOS.setOpaque(this, pWaitNanos + nanos);
-        mirror(QueueFile.OFF_P_WAIT_NANOS, pWaitNanos);
+        counters.producerWaited(nanos);
     }
 
     void countConsumerWait(long nanos) {
-        C_WAIT_NANOS.setOpaque(this, cWaitNanos + nanos);
-        mirror(QueueFile.OFF_C_WAIT_NANOS, cWaitNanos);
+        counters.consumerWaited(nanos);
     }
 
-    // A queue file keeps each side's counters in the file too, in a line of that side's own, so
-    // that any process can read them (the inspector) and a successor continues them. Opaque stores
-    // of values the side's thread alone computes: single writer, no read-modify-write.
-
-    private void mirror(int offset, long value) {
-        if (file != null) {
-            file.setCounter(offset, value);
-        }
-    }
-
-    private void mirrorCommitted() {
-        file.setCounter(QueueFile.OFF_P_BYTES_COMMITTED, pBytesCommitted);
-        file.setCounter(QueueFile.OFF_P_FRAMES_COMMITTED, pFramesCommitted);
-    }
-
-    private void mirrorReleased() {
-        file.setCounter(QueueFile.OFF_C_BYTES_RELEASED, cBytesReleased);
-        file.setCounter(QueueFile.OFF_C_FRAMES_RELEASED, cFramesReleased);
-    }
-
-    /** A producer process taking a queue file's half over continues its predecessors' counts. */
-    private void loadProducerCounters() {
-        P_BYTES_COMMITTED.setOpaque(this, file.counter(QueueFile.OFF_P_BYTES_COMMITTED));
-        P_FRAMES_COMMITTED.setOpaque(this, file.counter(QueueFile.OFF_P_FRAMES_COMMITTED));
-        P_GRANTS_REFUSED.setOpaque(this, file.counter(QueueFile.OFF_P_GRANTS_REFUSED));
-        P_FRAMES_DROPPED.setOpaque(this, file.counter(QueueFile.OFF_P_FRAMES_DROPPED));
-        P_BYTES_DROPPED.setOpaque(this, file.counter(QueueFile.OFF_P_BYTES_DROPPED));
-        P_WAIT_NANOS.setOpaque(this, file.counter(QueueFile.OFF_P_WAIT_NANOS));
-        P_HIGH_WATER.setOpaque(this, file.counter(QueueFile.OFF_P_HIGH_WATER));
-    }
-
-    /** As {@link #loadProducerCounters()}, for a consumer process taking the half over. */
+    /** A consumer process taking a queue file's half over starts from the words as they are now. */
     void takeOverConsumer() {
         syncConsumer();
-        C_BYTES_RELEASED.setOpaque(this, file.counter(QueueFile.OFF_C_BYTES_RELEASED));
-        C_FRAMES_RELEASED.setOpaque(this, file.counter(QueueFile.OFF_C_FRAMES_RELEASED));
-        C_WAIT_NANOS.setOpaque(this, file.counter(QueueFile.OFF_C_WAIT_NANOS));
-        C_HIGH_WATER.setOpaque(this, file.counter(QueueFile.OFF_C_HIGH_WATER));
+        counters.takeOverConsumer();
     }
 
-    /**
-     * A snapshot of the counters; safe from any thread. The two sides count independently, so the
-     * committed and released totals are read as a pair that belongs together: committed, released,
-     * committed again (acquire loads, so the released total is read in between), retried while the
-     * producer moves; then clamped to the ring so that a reader racing both sides still sees a fill
-     * level between 0 and the capacity. At rest every figure is exact.
-     */
+    /** A snapshot of the counters; safe from any thread (see {@link Counters#stats(int)}). */
     QueueStats stats() {
-        if (file != null) {
-            return file.stats(); // both sides, every process that held them
-        }
-        long committed;
-        long released;
-        int tries = 0;
-        do {
-            committed = (long) P_BYTES_COMMITTED.getAcquire(this);
-            released = (long) C_BYTES_RELEASED.getAcquire(this);
-        } while (committed != (long) P_BYTES_COMMITTED.getAcquire(this) && ++tries < 64);
-        long inUse = Math.max(0, Math.min(capacity, committed - released));
-        released = committed - inUse;
-        long framesReleased = (long) C_FRAMES_RELEASED.getAcquire(this);
-        long framesCommitted = Math.max(framesReleased, (long) P_FRAMES_COMMITTED.getAcquire(this));
-        long high = Math.max((long) P_HIGH_WATER.getOpaque(this), (long) C_HIGH_WATER.getOpaque(this));
-        return new QueueStats(capacity, committed, framesCommitted, released, framesReleased, inUse,
-                Math.max(high, inUse), (long) P_GRANTS_REFUSED.getOpaque(this),
-                (long) P_FRAMES_DROPPED.getOpaque(this), (long) P_BYTES_DROPPED.getOpaque(this),
-                (long) P_WAIT_NANOS.getOpaque(this), (long) C_WAIT_NANOS.getOpaque(this));
-    }
-
-    private static final VarHandle P_BYTES_COMMITTED = counter(RingProducerFields.class, "pBytesCommitted");
-    private static final VarHandle P_FRAMES_COMMITTED = counter(RingProducerFields.class, "pFramesCommitted");
-    private static final VarHandle P_GRANTS_REFUSED = counter(RingProducerFields.class, "pGrantsRefused");
-    private static final VarHandle P_FRAMES_DROPPED = counter(RingProducerFields.class, "pFramesDropped");
-    private static final VarHandle P_BYTES_DROPPED = counter(RingProducerFields.class, "pBytesDropped");
-    private static final VarHandle P_WAIT_NANOS = counter(RingProducerFields.class, "pWaitNanos");
-    private static final VarHandle P_HIGH_WATER = counter(RingProducerFields.class, "pHighWater");
-    private static final VarHandle C_BYTES_RELEASED = counter(RingConsumerFields.class, "cBytesReleased");
-    private static final VarHandle C_FRAMES_RELEASED = counter(RingConsumerFields.class, "cFramesReleased");
-    private static final VarHandle C_WAIT_NANOS = counter(RingConsumerFields.class, "cWaitNanos");
-    private static final VarHandle C_HIGH_WATER = counter(RingConsumerFields.class, "cHighWater");
-
-    private static VarHandle counter(Class<?> owner, String field) {
-        try {
-            return MethodHandles.lookup().findVarHandle(owner, field, long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Grants: one open grant per side, with ids that are never reused, so that a grant object kept
-    // past its commit or release is recognised as stale even after newer grants were made.
-    //
-    // Grant objects are small and immutable, and every method on them is a few bytecodes that pass
-    // primitives on to a static helper or to this class; their buffers are cut fresh on each
-    // buffer() call and never stored in a field. That keeps everything inlinable and every object
-    // local, so that C2's escape analysis scalar-replaces grants and their buffers in a caller's
-    // loop (JDK 17's C2 does not scalar-replace a buffer held in another object's field, JDK 25's
-    // does): the steady state allocates nothing, yet each grant keeps its own identity.
-
-    void checkNoWriteGrant() {
-        if (pOpenGrant != NO_GRANT) {
-            throw pOpenGrant == CLOSED ? new QueueClosedException("the producer is closed")
-                    : new IllegalStateException("a write grant is already open: commit or close it first");
-        }
-    }
-
-    void openWriteGrant() {
-        pOpenGrant = ++pGrantsIssued;
-    }
-
-    void checkWriteGrant(long id) {
-        if (pOpenGrant != id) {
-            throw new IllegalStateException("this write grant is no longer open: it was committed or closed");
-        }
-    }
-
-    void endWriteGrant() {
-        pOpenGrant = NO_GRANT;
-    }
-
-    void closeWriteGrant(long id) {
-        if (pOpenGrant == id) {
-            pOpenGrant = NO_GRANT;
-        }
-    }
-
-    void checkNoReadGrant() {
-        if (cOpenGrant != NO_GRANT) {
-            throw cOpenGrant == CLOSED ? new QueueClosedException("the consumer is closed")
-                    : new IllegalStateException("a read grant is already open: release or close it first");
-        }
-    }
-
-    void openReadGrant() {
-        cOpenGrant = ++cGrantsIssued;
-    }
-
-    void checkReadGrant(long id) {
-        if (cOpenGrant != id) {
-            throw new IllegalStateException("this read grant is no longer open: it was released or closed");
-        }
-    }
-
-    void endReadGrant() {
-        cOpenGrant = NO_GRANT;
-    }
-
-    void closeReadGrant(long id) {
-        if (cOpenGrant == id) {
-            cOpenGrant = NO_GRANT;
-        }
+        return counters.stats(capacity);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -942,81 +983,4 @@ final class Ring extends RingPad2 {
         return "Ring[capacity=" + capacity + ", write=" + sharedWrite() + ", last=" + sharedLast() + ", read="
                 + sharedRead() + "]";
     }
-}
-
-/** Producer-private state. Only the producer thread touches these fields. */
-abstract class RingProducerFields extends LinePad {
-    /** The producer's own copy of {@code write}. */
-    int pWrite;
-    /** The producer's own copy of {@code last}. */
-    int pLast;
-    /** Last {@code read} the producer loaded (R7). */
-    int pReadCache;
-    /** Offset of the grant being made or open. */
-    int pGrantStart;
-    /** Id of the open write grant, or {@link Ring#NO_GRANT}. */
-    long pOpenGrant;
-    /** Ids handed out so far; a grant's id is never reused, which makes stale grants detectable. */
-    long pGrantsIssued;
-    /** The producer's view of the data, repositioned to cut slices (never handed out). */
-    ByteBuffer pView;
-    /** Whether the producer has closed. */
-    boolean pClosed;
-    /** Running totals behind the producer's statistics words. */
-    long pBytesCommitted;
-    long pFramesCommitted;
-    long pGrantsRefused;
-    long pFramesDropped;
-    long pBytesDropped;
-    long pWaitNanos;
-    long pHighWater;
-}
-
-abstract class RingPad1 extends RingProducerFields {
-    byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
-    byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
-    byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;
-    byte q048, q049, q050, q051, q052, q053, q054, q055, q056, q057, q058, q059, q060, q061, q062, q063;
-    byte q064, q065, q066, q067, q068, q069, q070, q071, q072, q073, q074, q075, q076, q077, q078, q079;
-    byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
-    byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
-    byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
-}
-
-/** Consumer-private state. Only the consumer thread touches these fields. */
-abstract class RingConsumerFields extends RingPad1 {
-    /** The consumer's own copy of {@code read}. */
-    int cRead;
-    /** Last {@code write} the consumer loaded (R7). */
-    int cWrite;
-    /** {@code last} as loaded right after {@link #cWrite} (R3). */
-    int cLast;
-    /** Start of the region the last {@link Ring#readable} call found. */
-    int cStart;
-    /** Whether the last framed look found a frame whose flag was still on its way (R11). */
-    boolean cInFlight;
-    /** Id of the open read grant, or {@link Ring#NO_GRANT}. */
-    long cOpenGrant;
-    /** Ids handed out so far. */
-    long cGrantsIssued;
-    /** The consumer's view of the data, repositioned to cut slices and to show frames to handlers. */
-    ByteBuffer cView;
-    /** Whether the consumer has closed. */
-    boolean cClosed;
-    /** Running totals behind the consumer's statistics words. */
-    long cBytesReleased;
-    long cFramesReleased;
-    long cWaitNanos;
-    long cHighWater;
-}
-
-abstract class RingPad2 extends RingConsumerFields {
-    byte r000, r001, r002, r003, r004, r005, r006, r007, r008, r009, r010, r011, r012, r013, r014, r015;
-    byte r016, r017, r018, r019, r020, r021, r022, r023, r024, r025, r026, r027, r028, r029, r030, r031;
-    byte r032, r033, r034, r035, r036, r037, r038, r039, r040, r041, r042, r043, r044, r045, r046, r047;
-    byte r048, r049, r050, r051, r052, r053, r054, r055, r056, r057, r058, r059, r060, r061, r062, r063;
-    byte r064, r065, r066, r067, r068, r069, r070, r071, r072, r073, r074, r075, r076, r077, r078, r079;
-    byte r080, r081, r082, r083, r084, r085, r086, r087, r088, r089, r090, r091, r092, r093, r094, r095;
-    byte r096, r097, r098, r099, r100, r101, r102, r103, r104, r105, r106, r107, r108, r109, r110, r111;
-    byte r112, r113, r114, r115, r116, r117, r118, r119, r120, r121, r122, r123, r124, r125, r126, r127;
 }

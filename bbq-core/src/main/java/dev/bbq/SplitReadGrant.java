@@ -32,7 +32,7 @@ public final class SplitReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant was released or closed
      */
     public ByteBuffer first() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.consumerSlice(start, firstLength);
     }
 
@@ -45,7 +45,7 @@ public final class SplitReadGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant was released or closed
      */
     public ByteBuffer second() {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         return ring.consumerSlice(0, secondLength);
     }
 
@@ -76,7 +76,7 @@ public final class SplitReadGrant implements AutoCloseable {
     }
 
     private static void release(Ring ring, long id, int start, int firstLength, int secondLength, int n) {
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         if (n < 0 || n > firstLength + secondLength) {
             throw new IllegalArgumentException("release of " + n + " bytes: the grant holds "
                     + (firstLength + secondLength));
@@ -84,18 +84,18 @@ public final class SplitReadGrant implements AutoCloseable {
         if (n > 0) {
             ring.releaseTo(n <= firstLength ? start + n : n - firstLength, 0);
         }
-        ring.endReadGrant();
+        ring.reads.end();
     }
 
     /** Ends the grant without releasing anything, unless it was already released or closed. */
     @Override
     public void close() {
-        ring.closeReadGrant(id);
+        ring.reads.close(id);
     }
 
     @Override
     public String toString() {
         return "SplitReadGrant[first=" + firstLength + ", second=" + secondLength
-                + (ring.cOpenGrant == id ? ", open]" : ", ended]");
+                + (ring.reads.isOpen(id) ? ", open]" : ", ended]");
     }
 }

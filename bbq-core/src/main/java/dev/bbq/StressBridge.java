@@ -63,12 +63,12 @@ final class StressBridge implements StressAccess {
 
         @Override
         public int producerWrite() {
-            return ring.pWrite;
+            return ring.producerWrite();
         }
 
         @Override
         public int producerGrantStart() {
-            return ring.pGrantStart;
+            return ring.grantStart();
         }
 
         @Override

@@ -37,6 +37,14 @@ final class Waiting {
 
     /** Waits for an exact grant of {@code n} bytes; returns its start, or -1 if the time ran out. */
     static int grantExact(Ring ring, int n, long nanos) throws InterruptedException {
+        return grantExact(ring, n, nanos, true);
+    }
+
+    /**
+     * As {@link #grantExact(Ring, int, long)}; with {@code open} false the room is reserved without
+     * opening a grant, for a frame written and published in the same call.
+     */
+    static int grantExact(Ring ring, int n, long nanos, boolean open) throws InterruptedException {
         if (nanos <= 0) {
             return -1;
         }
@@ -47,11 +55,9 @@ final class Waiting {
                 if (remaining <= 0) {
                     return -1;
                 }
-                ring.checkProducerOpen();
-                ring.checkFile();
-                if (ring.grantExact(n)) {
-                    ring.openWriteGrant();
-                    return ring.pGrantStart;
+                int at = ring.retryGrantExact(n, open);
+                if (at >= 0) {
+                    return at;
                 }
             }
         } finally {
@@ -71,11 +77,8 @@ final class Waiting {
                 if (remaining <= 0) {
                     return 0;
                 }
-                ring.checkProducerOpen();
-                ring.checkFile();
-                int length = ring.grantMax(max);
+                int length = ring.retryGrantMax(max);
                 if (length > 0) {
-                    ring.openWriteGrant();
                     return length;
                 }
             }
@@ -122,10 +125,7 @@ final class Waiting {
      * so that its view of the index is fresh when its waiter compares against it (R9).
      */
     private static int readable(Ring ring, boolean frames, boolean refresh) {
-        if (refresh || frames) {
-            ring.readable(ring.cRead, true);
-        }
-        return frames ? ring.readableFrames(ring.cRead) : ring.readable(ring.cRead, false);
+        return ring.look(frames, refresh || frames);
     }
 
     /** One pause; returns the time left before it (<= 0: give up). */

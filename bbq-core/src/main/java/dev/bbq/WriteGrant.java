@@ -51,7 +51,7 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant was committed or closed
      */
     public ByteBuffer buffer() {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         return ring.producerSlice(start, length);
     }
 
@@ -83,7 +83,7 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public byte[] array() {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         return ring.array();
     }
 
@@ -95,7 +95,7 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public int arrayOffset() {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         return ring.arrayOffset(start);
     }
 
@@ -111,7 +111,7 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void put(int index, byte[] src, int off, int len) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         GrantBytes.put(ring, start, length, index, src, off, len);
     }
 
@@ -125,7 +125,7 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void putInt(int index, int value) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         GrantBytes.putInt(ring, start, length, index, value);
     }
 
@@ -138,7 +138,7 @@ public final class WriteGrant implements AutoCloseable {
      * @throws IllegalStateException if the grant has ended
      */
     public void putLong(int index, long value) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         GrantBytes.putLong(ring, start, length, index, value);
     }
 
@@ -163,22 +163,22 @@ public final class WriteGrant implements AutoCloseable {
 
     // Grant methods only pass primitives on, so the grant itself never escapes (see Ring, "Grants").
     private static void commit(Ring ring, long id, int length, int used) {
-        ring.checkWriteGrant(id);
+        ring.writes.check(id);
         if (used < 0 || used > length) {
             throw new IllegalArgumentException("commit of " + used + " bytes: the grant holds " + length);
         }
         ring.commitBytes(used);
-        ring.endWriteGrant();
+        ring.writes.end();
     }
 
     /** Ends the grant without publishing anything, unless it was already committed or closed. */
     @Override
     public void close() {
-        ring.closeWriteGrant(id);
+        ring.writes.close(id);
     }
 
     @Override
     public String toString() {
-        return "WriteGrant[length=" + length + (ring.pOpenGrant == id ? ", open]" : ", ended]");
+        return "WriteGrant[length=" + length + (ring.writes.isOpen(id) ? ", open]" : ", ended]");
     }
 }

@@ -50,6 +50,26 @@ class RingLayoutTest {
     }
 
     @Test
+    void producerAndConsumerCountersAreAtLeastACacheLineApartAndFromEitherEnd() {
+        List<FieldLayout> producer = fields(Counters.class, CountersProducer.class);
+        List<FieldLayout> consumer = fields(Counters.class, CountersConsumer.class);
+        ClassLayout layout = ClassLayout.parseClass(Counters.class);
+        assertTrue(producer.size() == 7 && consumer.size() == 4, layout.toPrintable());
+        assertTrue(first(consumer) - end(producer) >= LINE, layout.toPrintable());
+        assertTrue(first(producer) >= LINE, layout.toPrintable());
+        assertTrue(layout.instanceSize() - end(consumer) >= LINE, layout.toPrintable());
+    }
+
+    @Test
+    void aSidesGrantIdsSitAtLeastACacheLineFromEitherEndOfTheirObject() {
+        List<FieldLayout> ids = fields(GrantIds.class, GrantIdsFields.class);
+        ClassLayout layout = ClassLayout.parseClass(GrantIds.class);
+        assertTrue(ids.size() == 2, layout.toPrintable());
+        assertTrue(first(ids) >= LINE, layout.toPrintable());
+        assertTrue(layout.instanceSize() - end(ids) >= LINE, layout.toPrintable());
+    }
+
+    @Test
     void aWaitersFlagsSitAtLeastACacheLineFromEitherEndOfItsObject() {
         ClassLayout layout = ClassLayout.parseClass(ParkingWaiter.class);
         List<FieldLayout> flags = new ArrayList<>();
@@ -65,7 +85,7 @@ class RingLayoutTest {
 
     @Test
     void theFieldsEveryGrantCallRewritesSitAtLeastACacheLineFromEitherEndOfAReusableGrant() {
-        for (Class<?> grant : new Class<?>[] {ReusableWriteGrant.class, ReusableReadGrant.class}) {
+        for (Class<?> grant : new Class<?>[] {ReusableWriteGrant.class, ReusableReadGrant.class, FrameBatch.class}) {
             ClassLayout layout = ClassLayout.parseClass(grant);
             List<FieldLayout> written = new ArrayList<>();
             for (FieldLayout f : layout.fields()) {
