@@ -110,26 +110,25 @@ public final class FrameWindow implements AutoCloseable {
             throw new IllegalStateException("this window still holds frames: release or close it first");
         }
         Ring r = consumer.ring;
-        r.checkNoReadGrant();
+        r.reads.checkNone();
         return r;
     }
 
     private int readNow(Ring r, FrameHandler handler, int maxFrames, int maxBytes) {
-        int available = r.readableFrames(r.cRead);
+        int available = r.readableFrames(); // an empty look also checks a queue file's size
         if (available == 0) {
-            r.checkFile();
             return 0;
         }
-        FrameHeader.decode(r.data, r.cStart, available); // a corrupt first header throws here, nothing open
-        r.openReadGrant();
+        int pos = r.readStart();
+        FrameHeader.decode(r.data, pos, available); // a corrupt first header throws here, nothing open
+        r.reads.open();
         ring = r;
-        id = r.cOpenGrant;
+        id = r.reads.id();
         frames = 0;
         bytes = 0;
-        int pos = r.cStart;
         int limit = pos + available;
         ByteBuffer data = r.data;
-        ByteBuffer view = r.cView;
+        ByteBuffer view = r.consumerView();
         try {
             while (true) {
                 long header;
@@ -161,7 +160,7 @@ public final class FrameWindow implements AutoCloseable {
                     if (available == 0) {
                         break;
                     }
-                    pos = r.cStart;
+                    pos = r.readStart();
                     limit = pos + available;
                 } else if (!r.frameReady(pos)) {
                     break; // R11: the next frame's commit is still in flight; or R12, a skip record
@@ -180,7 +179,7 @@ public final class FrameWindow implements AutoCloseable {
      * @return {@code true} while the frames are held
      */
     public boolean isOpen() {
-        return id != ENDED && ring.cOpenGrant == id;
+        return id != ENDED && ring.reads.isOpen(id);
     }
 
     /**
@@ -214,9 +213,9 @@ public final class FrameWindow implements AutoCloseable {
         if (id == ENDED) {
             throw new IllegalStateException("this window holds no frames");
         }
-        ring.checkReadGrant(id);
+        ring.reads.check(id);
         ring.releaseTo(end, frames); // R4: every read of these frames came before
-        ring.endReadGrant();
+        ring.reads.end();
         id = ENDED;
     }
 
@@ -227,7 +226,7 @@ public final class FrameWindow implements AutoCloseable {
     @Override
     public void close() {
         if (id != ENDED) {
-            ring.closeReadGrant(id);
+            ring.reads.close(id);
             id = ENDED;
         }
     }
