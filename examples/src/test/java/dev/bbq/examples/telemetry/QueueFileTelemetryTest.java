@@ -68,7 +68,11 @@ class QueueFileTelemetryTest {
                     .matcher(device.out);
             assertTrue(sent.find(), device.out);
 
-            Thread.sleep(500); // the last bytes cross the pty and the driver
+            // The last bytes cross the pty and the driver: wait until every frame sent is in the
+            // file (the test passes only if all arrive, so the count will get there or time out).
+            long frames = Long.parseLong(sent.group(1).replace(",", ""));
+            awaitTrue(() -> status(file).stats().framesCommitted() >= frames,
+                    "the driver committed all " + frames + " frames the device sent");
             driver.destroy(); // SIGTERM: the driver closes its half, which ends the stream and the run
             assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, driver.exitValue(), Files.readString(log));
