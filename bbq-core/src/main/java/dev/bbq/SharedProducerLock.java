@@ -81,7 +81,7 @@ final class SharedProducerLock extends SharedProducerLockPad {
     boolean acquire(long nanos) throws InterruptedException {
         long start = System.nanoTime();
         long park = 1_000L;
-        for (int round = 0; ; round++) {
+        for (int round = 0; ; round = Waiting.nextRound(round)) { // a wrapped round would spin again
             if ((int) STATE.getVolatile(this) == FREE && tryAcquireOnce()) { // S1
                 return true;
             }

@@ -12,8 +12,9 @@ package dev.bbq;
  *       has a core of its own.</li>
  *   <li>{@link #yielding()}: spins briefly, then {@code Thread.yield()}: low latency, still a busy
  *       core while idle.</li>
- *   <li>{@link #backoff()}: spins, then parks for growing intervals (1 µs doubling to 1 ms):
- *       little CPU when idle (a look every millisecond: about 2 % of a core on an x86 VM), but a
+ *   <li>{@link #backoff()}: spins, then parks for growing intervals (1 µs doubling to 1 ms, and
+ *       after a quarter of a second with nothing, on to 8 ms): little CPU when idle (a look every
+ *       8 ms once idle; a look every millisecond cost about 2 % of a core on an x86 VM), but a
  *       wake-up can take up to the current park interval.</li>
  *   <li>{@link #blocking()} (the default): spins briefly, then parks until the other side
  *       signals. No CPU while idle and a wake-up as fast as the OS can unpark a thread, as fast
@@ -72,7 +73,9 @@ public interface WaitStrategy {
 
     /**
      * Phased backoff with the default phases: 64 spins, then parks of 1 µs doubling up to 1 ms (no
-     * yields: see above).
+     * yields: see above); a wait that has parked 250 times at 1 ms (a quarter of a second of
+     * nothing) goes on doubling its parks up to 8 ms, so that a side idle for hours costs a look
+     * every 8 ms, and the first message after such a silence waits at most 8 ms to be seen.
      *
      * @return the backoff strategy
      */
@@ -82,7 +85,8 @@ public interface WaitStrategy {
 
     /**
      * Phased backoff: {@code spins} spins, {@code yields} yields, then {@code parkNanos} parks from
-     * {@code minParkNanos} doubling up to {@code maxParkNanos}. Needs no signals, so it also works
+     * {@code minParkNanos} doubling up to {@code maxParkNanos} (and no further: no idle phase).
+     * Needs no signals, so it also works
      * where the other side cannot unpark this thread (another process). A yield phase delays the
      * first park's wake-up whenever another thread keeps this core busy (see above): 0 is the
      * recommended {@code yields}.

@@ -50,7 +50,7 @@ final class Waiting {
         }
         long start = System.nanoTime();
         try {
-            for (int round = 0; ; round++) {
+            for (int round = 0; ; round = nextRound(round)) {
                 long remaining = pause(ring, ring.producerWaiter, round, nanos, start);
                 if (remaining <= 0) {
                     return -1;
@@ -72,7 +72,7 @@ final class Waiting {
         }
         long start = System.nanoTime();
         try {
-            for (int round = 0; ; round++) {
+            for (int round = 0; ; round = nextRound(round)) {
                 long remaining = pause(ring, ring.producerWaiter, round, nanos, start);
                 if (remaining <= 0) {
                     return 0;
@@ -101,7 +101,7 @@ final class Waiting {
         }
         long start = System.nanoTime();
         try {
-            for (int round = 0; ; round++) {
+            for (int round = 0; ; round = nextRound(round)) {
                 long remaining = pause(ring, ring.consumerWaiter, round, nanos, start);
                 if (remaining <= 0) {
                     return false;
@@ -126,6 +126,15 @@ final class Waiting {
      */
     private static int readable(Ring ring, boolean frames, boolean refresh) {
         return ring.look(frames, refresh || frames);
+    }
+
+    /**
+     * The next pause's round. It stops at {@code Integer.MAX_VALUE}: a side idle for weeks (2^31
+     * pauses are 25 days of 1 ms parks) must stay in its deepest phase, not wrap to a negative round,
+     * which a strategy would read as its spinning phase and burn a core until data came.
+     */
+    static int nextRound(int round) {
+        return round == Integer.MAX_VALUE ? round : round + 1;
     }
 
     /** One pause; returns the time left before it (<= 0: give up). */

@@ -48,7 +48,56 @@ class WaitPhasesTest {
 
     @Test
     void backoffHasNoYieldPhaseByDefault() {
-        assertEquals("WaitStrategy.backoff(64, 0, 1000, 1000000)", WaitStrategy.backoff().toString());
+        assertTrue(WaitStrategy.backoff().toString().startsWith("WaitStrategy.backoff(64, 0, 1000, 1000000; idle"),
+                WaitStrategy.backoff().toString());
         assertEquals("WaitStrategy.blocking()", WaitStrategy.blocking().toString());
+    }
+
+    @Test
+    void defaultBackoffParksDoublingFromOneMicrosecondToOneMillisecond() {
+        BackoffWait backoff = BackoffWait.DEFAULT;
+        long expected = 1_000;
+        for (int parked = 0; parked < 10; parked++, expected *= 2) {
+            assertEquals(expected, backoff.parkNanos(parked), "park " + parked);
+        }
+        for (int parked = 10; parked < 10 + BackoffWait.IDLE_AFTER_PARKS; parked++) {
+            assertEquals(1_000_000, backoff.parkNanos(parked), "park " + parked);
+        }
+    }
+
+    @Test
+    void defaultBackoffThatStayedIdleAQuarterSecondDeepensItsParksToEightMilliseconds() {
+        BackoffWait backoff = BackoffWait.DEFAULT;
+        int idle = 10 + BackoffWait.IDLE_AFTER_PARKS;
+        long parkedSoFar = 0;
+        for (int parked = 0; parked < idle; parked++) {
+            parkedSoFar += backoff.parkNanos(parked);
+        }
+        assertTrue(parkedSoFar >= 250_000_000L && parkedSoFar < 260_000_000L, "idle after " + parkedSoFar + " ns");
+        assertEquals(2_000_000, backoff.parkNanos(idle));
+        assertEquals(4_000_000, backoff.parkNanos(idle + 1));
+        assertEquals(8_000_000, backoff.parkNanos(idle + 2));
+        assertEquals(8_000_000, backoff.parkNanos(Integer.MAX_VALUE - 64), "the deepest park stays at the cap");
+    }
+
+    @Test
+    void anExplicitBackoffKeepsTheCapItWasGiven() {
+        BackoffWait backoff = (BackoffWait) WaitStrategy.backoff(0, 0, 1_000, 1_000_000);
+        assertEquals("WaitStrategy.backoff(0, 0, 1000, 1000000)", backoff.toString());
+        for (int parked : new int[] {10, 1_000, 100_000, Integer.MAX_VALUE}) {
+            assertEquals(1_000_000, backoff.parkNanos(parked), "park " + parked);
+        }
+        assertEquals(Long.MAX_VALUE >> 1, ((BackoffWait) WaitStrategy.backoff(0, 0, 1, Long.MAX_VALUE >> 1))
+                .parkNanos(Integer.MAX_VALUE), "doubling never overflows past the cap");
+    }
+
+    @Test
+    void aWaitThatPausedTwoToTheThirtyOneTimesStaysInItsDeepestPhaseInsteadOfSpinningAgain() {
+        assertEquals(1, Waiting.nextRound(0));
+        assertEquals(Integer.MAX_VALUE, Waiting.nextRound(Integer.MAX_VALUE - 1));
+        assertEquals(Integer.MAX_VALUE, Waiting.nextRound(Integer.MAX_VALUE), "no wrap to a negative round");
+        RecordingWaiter waiter = new RecordingWaiter();
+        WaitStrategy.blocking().pause(Waiting.nextRound(Integer.MAX_VALUE), 1_000L, waiter);
+        assertEquals(1, waiter.parkedFor.size(), "a blocking wait that long still parks");
     }
 }
