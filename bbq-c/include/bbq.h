@@ -59,6 +59,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -877,18 +878,32 @@ static inline int bbq_try_write(bbq_queue *q, const void *frame, size_t len) {
     return 1;
 }
 
-/* One pause of WaitStrategy.backoff(): 64 spins, then sleeps from 1 us doubling to 1 ms. Returns
- * the time left before it, <= 0 when the time is up. */
+/* The next pause's round, stopping at INT_MAX: a wait idle for weeks stays in its deepest phase
+ * (and a signed overflow would be undefined behaviour). */
+static inline int bbq_next_round(int round) {
+    return round == INT_MAX ? round : round + 1;
+}
+
+/* The sleep numbered parked (0 for the first) of WaitStrategy.backoff(): from 1 us doubling to 1 ms;
+ * after 250 sleeps of 1 ms (a quarter second of nothing) on doubling to 8 ms, so that an idle side
+ * costs a look every 8 ms (Java's BackoffWait idle phase). bbq_pause returns the time left before
+ * it, <= 0 when the time is up. */
+static inline int64_t bbq_backoff_park_ns(int parked) {
+    if (parked < 10 + 250) {
+        int64_t park = (int64_t) 1000 << (parked < 10 ? parked : 10);
+        return park > 1000000 ? 1000000 : park;
+    }
+    int deeper = parked - (10 + 250) + 1;
+    return deeper >= 3 ? 8000000 : (int64_t) 1000000 << deeper;
+}
+
+/* One pause: spin for the first 64 rounds, then sleep bbq_backoff_park_ns (at most the time left). */
 static inline int64_t bbq_pause(int round, int64_t start, int64_t timeout_ns) {
     int64_t remaining = timeout_ns - (bbq_now_ns() - start);
     if (remaining <= 0 || round < 64) {
         return remaining;
     }
-    int doublings = round - 64 < 10 ? round - 64 : 10;
-    int64_t park = (int64_t) 1000 << doublings;
-    if (park > 1000000) {
-        park = 1000000;
-    }
+    int64_t park = bbq_backoff_park_ns(round - 64);
     if (park > remaining) {
         park = remaining;
     }
@@ -903,7 +918,7 @@ static inline int bbq_write(bbq_queue *q, const void *frame, size_t len, int64_t
         return result; // no wait to count
     }
     int64_t start = bbq_now_ns();
-    for (int round = 0; (result = bbq_try_write(q, frame, len)) == 0; round++) {
+    for (int round = 0; (result = bbq_try_write(q, frame, len)) == 0; round = bbq_next_round(round)) {
         if (bbq_pause(round, start, timeout_ns) <= 0) {
             break;
         }
@@ -1219,7 +1234,7 @@ static inline int bbq_wait_read(bbq_queue *q, int (*attempt)(bbq_queue *, const 
         return result; // no wait to count
     }
     int64_t start = bbq_now_ns();
-    for (int round = 0; (result = attempt(q, buf, len)) == 0; round++) {
+    for (int round = 0; (result = attempt(q, buf, len)) == 0; round = bbq_next_round(round)) {
         if (bbq_pause(round, start, timeout_ns) <= 0) {
             break;
         }

@@ -247,12 +247,29 @@ static void run_pair(void *(*producer)(void *), void *(*consumer)(void *), const
     bbq_close(q);
 }
 
+/* The waits' backoff is Java's BackoffWait.DEFAULT, idle phase included, and never wraps. */
+static void backoff_schedule(void) {
+    int64_t expected = 1000;
+    for (int parked = 0; parked < 10; parked++, expected *= 2) {
+        expect(bbq_backoff_park_ns(parked) == expected, "backoff doubles from 1 us", parked);
+    }
+    for (int parked = 10; parked < 260; parked++) {
+        expect(bbq_backoff_park_ns(parked) == 1000000, "backoff stays at 1 ms for 250 parks", parked);
+    }
+    expect(bbq_backoff_park_ns(260) == 2000000, "idle phase: 2 ms", 260);
+    expect(bbq_backoff_park_ns(261) == 4000000, "idle phase: 4 ms", 261);
+    expect(bbq_backoff_park_ns(262) == 8000000, "idle phase: 8 ms", 262);
+    expect(bbq_backoff_park_ns(INT_MAX - 64) == 8000000, "idle phase stays at 8 ms", 0);
+    expect(bbq_next_round(INT_MAX) == INT_MAX, "rounds saturate", 0);
+}
+
 int main(int argc, char **argv) {
     if (argc != 6) {
         fprintf(stderr, "usage: bbq_selftest MISUSE_PATH FRAMED_PATH RAW_PATH FRAMES BYTES\n");
         return 2;
     }
     long long frames = strtoll(argv[4], NULL, 10), bytes = strtoll(argv[5], NULL, 10);
+    backoff_schedule();
     misuse(argv[1]);
     run_pair(produce_frames, consume_frames, argv[2], 1, frames);
     run_pair(produce_bytes, consume_bytes, argv[3], 0, bytes);
