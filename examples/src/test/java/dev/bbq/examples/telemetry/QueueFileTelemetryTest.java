@@ -7,7 +7,6 @@ import dev.bbq.QueueFileStatus;
 import dev.bbq.examples.Await;
 import dev.bbq.examples.BackgroundRun;
 import dev.bbq.examples.Cli;
-import dev.bbq.examples.Run;
 import dev.bbq.testing.pty.PtyPair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,16 +48,11 @@ class QueueFileTelemetryTest {
                     .redirectOutput(log.toFile()).start();
             Await.until(() -> status(file).isProducerHeld(), "the C driver took the producer half");
 
-            Run device = Run.of("telemetry-device", "--serial", a.toString(), "--baud", "115200", "--duration", "1s",
-                    "--rate", "1000", "--sensors", "4", "--readings", "1-16");
-            assertEquals(Cli.OK, device.status, device.toString());
-            Matcher sent = Pattern.compile("telemetry-device: ([\\d,]+) frames sent on " + Pattern.quote(a.toString()))
-                    .matcher(device.out);
-            assertTrue(sent.find(), device.out);
+            DeviceRun device = DeviceRun.send(a, 115200, 1000);
 
             // The last bytes cross the pty and the driver: wait until every frame sent is in the
             // file (the test passes only if all arrive, so the count will get there or time out).
-            long frames = Long.parseLong(sent.group(1).replace(",", ""));
+            long frames = device.frames();
             Await.until(() -> status(file).stats().framesCommitted() >= frames,
                     "the driver committed all " + frames + " frames the device sent");
             driver.destroy(); // SIGTERM: the driver closes its half, which ends the stream and the run
@@ -68,8 +60,8 @@ class QueueFileTelemetryTest {
             assertEquals(0, driver.exitValue(), Files.readString(log));
             assertEquals(Cli.OK, receiver.status(60), receiver.toString());
             String out = receiver.out();
-            assertTrue(out.contains("RESULT: OK. " + sent.group(1) + " frames delivered intact and in order; 0 lost, "
-                    + "0 duplicated, 0 corrupted."), device.out + "\n" + Files.readString(log) + "\n" + out);
+            assertTrue(out.contains("RESULT: OK. " + device.sent + " frames delivered intact and in order; 0 lost, "
+                    + "0 duplicated, 0 corrupted."), device.run.out + "\n" + Files.readString(log) + "\n" + out);
         } finally {
             if (driver != null) {
                 driver.destroyForcibly();

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bbq.examples.BackgroundRun;
 import dev.bbq.examples.Cli;
-import dev.bbq.examples.Run;
 import dev.bbq.testing.pty.PtyPair;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,18 +31,13 @@ class SerialTelemetryTest {
                     "--duration", "6s", "--out", dir.resolve("out").toString(), "--no-chart");
             receiver.awaitOut("telemetry: serial port " + b, "the receiver opened its port");
 
-            Run device = Run.of("telemetry-device", "--serial", a.toString(), "--baud", "921600", "--duration", "1s",
-                    "--rate", "2000", "--sensors", "4", "--readings", "1-16");
-            assertEquals(Cli.OK, device.status, device.toString());
-            Matcher sent = Pattern.compile("telemetry-device: ([\\d,]+) frames sent on " + Pattern.quote(a.toString()))
-                    .matcher(device.out);
-            assertTrue(sent.find(), device.out);
-            assertTrue(device.out.contains(", 0 damaged on purpose, 0 dropped"), device.out);
+            DeviceRun device = DeviceRun.send(a, 921600, 2000);
+            assertTrue(device.run.out.contains(", 0 damaged on purpose, 0 dropped"), device.run.out);
 
             assertEquals(Cli.OK, receiver.status(30), receiver.toString());
             String out = receiver.out();
-            assertTrue(out.contains("RESULT: OK. " + sent.group(1) + " frames delivered intact and in order; 0 lost, "
-                    + "0 duplicated, 0 corrupted."), device.out + "\n" + out);
+            assertTrue(out.contains("RESULT: OK. " + device.sent + " frames delivered intact and in order; 0 lost, "
+                    + "0 duplicated, 0 corrupted."), device.run.out + "\n" + out);
             assertTrue(out.contains("latency (relative to the fastest record: the device has its own clock)"), out);
         }
     }
