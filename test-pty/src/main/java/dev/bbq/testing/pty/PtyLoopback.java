@@ -13,9 +13,9 @@ public final class PtyLoopback implements AutoCloseable {
     public final Path port;
     private final Process socat;
 
-    private PtyLoopback(Path port, Process socat) {
-        this.port = port;
-        this.socat = socat;
+    private PtyLoopback(Path dir) throws IOException, InterruptedException {
+        port = dir.resolve("ttyLoop");
+        socat = Socat.start(dir, List.of(port), "pty,raw,echo=0,link=" + port, "pipe");
     }
 
     /**
@@ -28,8 +28,7 @@ public final class PtyLoopback implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting for the link
      */
     public static PtyLoopback start(Path dir) throws IOException, InterruptedException {
-        Path port = dir.resolve("ttyLoop");
-        return new PtyLoopback(port, Socat.start(dir, List.of(port), "pty,raw,echo=0,link=" + port, "pipe"));
+        return new PtyLoopback(dir);
     }
 
     /**

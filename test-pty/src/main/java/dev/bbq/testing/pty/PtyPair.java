@@ -16,10 +16,10 @@ public final class PtyPair implements AutoCloseable {
     public final Path b;
     private final Process socat;
 
-    private PtyPair(Path a, Path b, Process socat) {
-        this.a = a;
-        this.b = b;
-        this.socat = socat;
+    private PtyPair(Path dir) throws IOException, InterruptedException {
+        a = dir.resolve("ttyA");
+        b = dir.resolve("ttyB");
+        socat = Socat.start(dir, List.of(a, b), "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b);
     }
 
     /**
@@ -32,10 +32,7 @@ public final class PtyPair implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting for the links
      */
     public static PtyPair start(Path dir) throws IOException, InterruptedException {
-        Path a = dir.resolve("ttyA");
-        Path b = dir.resolve("ttyB");
-        Process socat = Socat.start(dir, List.of(a, b), "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b);
-        return new PtyPair(a, b, socat);
+        return new PtyPair(dir);
     }
 
     /**
