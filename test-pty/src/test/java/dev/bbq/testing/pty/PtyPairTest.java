@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,14 +21,11 @@ class PtyPairTest {
     Path dir;
 
     @Test
-    void whatOneEndWritesTheOtherReadsByteForByte() throws Exception {
+    void whatOneEndWritesTheOtherReadsByteForByteBothWays() throws Exception {
         byte[] sent = {0x00, 0x0A, 0x0D, 0x03, 0x7F, (byte) 0xFF}; // NUL, LF, CR, ^C, DEL: raw, not a line discipline
-        try (PtyPair pty = PtyPair.start(dir);
-             OutputStream a = Files.newOutputStream(pty.a);
-             InputStream b = Files.newInputStream(pty.b)) {
-            a.write(sent);
-            a.flush();
-            assertArrayEquals(sent, b.readNBytes(sent.length));
+        try (PtyPair pty = PtyPair.start(dir)) {
+            assertArrives(sent, pty.a, pty.b);
+            assertArrives(sent, pty.b, pty.a);
         }
     }
 
@@ -43,13 +41,18 @@ class PtyPairTest {
     @Test
     void aLoopbackGivesBackWhatItIsSent() throws Exception {
         byte[] sent = {1, 2, 3, 0, (byte) 0x80};
-        try (PtyLoopback loop = PtyLoopback.start(dir);
-             OutputStream out = Files.newOutputStream(loop.port);
-             InputStream in = Files.newInputStream(loop.port)) {
+        try (PtyLoopback loop = PtyLoopback.start(dir)) {
+            assertArrives(sent, loop.port, loop.port);
+        }
+        assertFalse(Files.exists(dir.resolve("ttyLoop")));
+    }
+
+    private static void assertArrives(byte[] sent, Path from, Path to) throws IOException {
+        try (OutputStream out = Files.newOutputStream(from);
+             InputStream in = Files.newInputStream(to)) {
             out.write(sent);
             out.flush();
             assertArrayEquals(sent, in.readNBytes(sent.length));
         }
-        assertFalse(Files.exists(dir.resolve("ttyLoop")));
     }
 }
