@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bbq.BBQueue;
 import dev.bbq.FrameConsumer;
 import dev.bbq.QueueFileStatus;
+import dev.bbq.testing.pty.PtyPair;
 import dev.bbq.wire.FrameCheck;
 import dev.bbq.wire.FrameEncoder;
 import java.io.IOException;
@@ -37,14 +38,11 @@ class SerialDriverTest {
 
     @Test
     void theDriverDeliversEveryValidWireFrameIntoTheQueueFile() throws Exception {
-        Path ttyA = dir.resolve("ttyA");
-        Path ttyB = dir.resolve("ttyB");
-        Process socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + ttyA, "pty,raw,echo=0,link=" + ttyB)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
+        PtyPair pty = PtyPair.start(dir); // the UART: the driver on end a, this JVM writing into end b
+        Path ttyA = pty.a;
+        Path ttyB = pty.b;
         Process driver = null;
         try {
-            awaitPath(ttyA, socat);
-            awaitPath(ttyB, socat);
             Path file = dir.resolve("serial.bbq");
             FrameConsumer consumer = BBQueue.createMapped(file, 1 << 20).frameConsumer();
             Path log = dir.resolve("driver.log");
@@ -88,8 +86,7 @@ class SerialDriverTest {
             if (driver != null) {
                 driver.destroyForcibly();
             }
-            socat.destroy();
-            socat.waitFor(10, TimeUnit.SECONDS);
+            pty.close();
         }
     }
 
@@ -128,14 +125,6 @@ class SerialDriverTest {
             Thread.sleep(2);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitPath(Path path, Process socat) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.exists(path)) {
-            assertTrue(socat.isAlive() && System.nanoTime() < deadline, "socat made no " + path);
-            Thread.sleep(10);
         }
     }
 }

@@ -26,7 +26,7 @@ public final class I2cPump extends PumpDriver {
     private final int length;
 
     private I2cPump(Builder b) {
-        super("bbq-i2c-pump", b.out, b.trigger, b.length, b.maxConsecutiveFailures);
+        super("bbq-i2c-pump", b.options, b.length);
         this.port = b.port;
         this.register = b.register;
         this.length = b.length;
@@ -62,15 +62,13 @@ public final class I2cPump extends PumpDriver {
     /** Configures and starts an {@link I2cPump}. */
     public static final class Builder {
         private final I2cPort port;
-        private final FrameProducer out;
+        private final PumpOptions options;
         private int register = -1;
         private int length;
-        private int maxConsecutiveFailures = 10;
-        private PumpTrigger trigger = PumpTrigger.polling(10, TimeUnit.MILLISECONDS);
 
         private Builder(I2cPort port, FrameProducer out) {
             this.port = Objects.requireNonNull(port, "port");
-            this.out = Objects.requireNonNull(out, "out");
+            this.options = new PumpOptions(out, PumpTrigger.polling(10, TimeUnit.MILLISECONDS));
         }
 
         /**
@@ -94,10 +92,7 @@ public final class I2cPump extends PumpDriver {
          * @return this builder
          */
         public Builder length(int bytes) {
-            if (bytes < 1 || bytes > out.maxFrameLength()) {
-                throw new IllegalArgumentException("block of " + bytes + " bytes: must be 1 to "
-                        + out.maxFrameLength() + ", the largest frame the queue holds");
-            }
+            options.checkLength("block", bytes);
             this.length = bytes;
             return this;
         }
@@ -109,7 +104,7 @@ public final class I2cPump extends PumpDriver {
          * @return this builder
          */
         public Builder trigger(PumpTrigger trigger) {
-            this.trigger = Objects.requireNonNull(trigger, "trigger");
+            options.trigger(trigger);
             return this;
         }
 
@@ -121,10 +116,7 @@ public final class I2cPump extends PumpDriver {
          * @return this builder
          */
         public Builder maxConsecutiveFailures(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("max consecutive failures " + n + ": must be at least 1");
-            }
-            this.maxConsecutiveFailures = n;
+            options.maxConsecutiveFailures(n);
             return this;
         }
 

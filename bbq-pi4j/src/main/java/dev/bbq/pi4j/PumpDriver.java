@@ -44,12 +44,12 @@ abstract class PumpDriver extends DriverThread {
     private final int maxConsecutiveFailures;
     private int consecutiveFailures;
 
-    PumpDriver(String name, FrameProducer out, PumpTrigger trigger, int scratchSize, int maxConsecutiveFailures) {
+    PumpDriver(String name, PumpOptions options, int scratchSize) {
         super(name, 8, 2, TimeUnit.SECONDS);
-        this.out = out;
-        this.trigger = trigger;
+        this.out = options.out;
+        this.trigger = options.trigger;
         this.scratch = new byte[scratchSize];
-        this.maxConsecutiveFailures = maxConsecutiveFailures;
+        this.maxConsecutiveFailures = options.maxConsecutiveFailures;
     }
 
     /** Reads one due packet and accounts for it under exactly one outcome counter. */

@@ -37,7 +37,7 @@ public final class SpiPump extends PumpDriver {
     private final byte[] header;
 
     private SpiPump(Builder b) {
-        super("bbq-spi-pump", b.out, b.trigger, b.maxPacket(), b.maxConsecutiveFailures);
+        super("bbq-spi-pump", b.options, b.maxPacket());
         this.port = b.port;
         this.packetSize = b.packetSize;
         this.headerBytes = b.headerBytes;
@@ -118,17 +118,15 @@ public final class SpiPump extends PumpDriver {
     /** Configures and starts an {@link SpiPump}. */
     public static final class Builder {
         private final SpiPort port;
-        private final FrameProducer out;
+        private final PumpOptions options;
         private int packetSize = -1;
         private int headerBytes;
         private int maxLength;
         private int maxTransfer = spidevBufferSize();
-        private int maxConsecutiveFailures = 10;
-        private PumpTrigger trigger = PumpTrigger.polling(1, TimeUnit.MILLISECONDS);
 
         private Builder(SpiPort port, FrameProducer out) {
             this.port = Objects.requireNonNull(port, "port");
-            this.out = Objects.requireNonNull(out, "out");
+            this.options = new PumpOptions(out, PumpTrigger.polling(1, TimeUnit.MILLISECONDS));
         }
 
         /**
@@ -138,7 +136,7 @@ public final class SpiPump extends PumpDriver {
          * @return this builder
          */
         public Builder packetSize(int bytes) {
-            checkLength(bytes);
+            options.checkLength("packet", bytes);
             this.packetSize = bytes;
             this.headerBytes = 0;
             return this;
@@ -157,7 +155,7 @@ public final class SpiPump extends PumpDriver {
             if (headerBytes < 1 || headerBytes > 4) {
                 throw new IllegalArgumentException("length header of " + headerBytes + " bytes: must be 1 to 4");
             }
-            checkLength(maxPacketSize);
+            options.checkLength("packet", maxPacketSize);
             this.headerBytes = headerBytes;
             this.maxLength = maxPacketSize;
             this.packetSize = -1;
@@ -185,7 +183,7 @@ public final class SpiPump extends PumpDriver {
          * @return this builder
          */
         public Builder trigger(PumpTrigger trigger) {
-            this.trigger = Objects.requireNonNull(trigger, "trigger");
+            options.trigger(trigger);
             return this;
         }
 
@@ -197,18 +195,8 @@ public final class SpiPump extends PumpDriver {
          * @return this builder
          */
         public Builder maxConsecutiveFailures(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("max consecutive failures " + n + ": must be at least 1");
-            }
-            this.maxConsecutiveFailures = n;
+            options.maxConsecutiveFailures(n);
             return this;
-        }
-
-        private void checkLength(int bytes) {
-            if (bytes < 1 || bytes > out.maxFrameLength()) {
-                throw new IllegalArgumentException("packet of " + bytes + " bytes: must be 1 to "
-                        + out.maxFrameLength() + ", the largest frame the queue holds");
-            }
         }
 
         private int maxPacket() {

@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What {@link SerialPump} and {@link SerialSink} add to the driver-thread life cycle
- * ({@link DriverThread}: start, stop, failure, counters): the port, its settings, the staging array
- * and the serial counters. A port failure is counted ({@link SerialStats#errors()}) where it is
+ * ({@link DriverThread}: start, stop, failure, counters): the port, its settings, the staging array,
+ * the serial counters and the closing of the driver's queue half when it stops. A port failure is counted ({@link SerialStats#errors()}) where it is
  * thrown; closing a driver waits up to the read timeout plus two seconds, the longest a turn takes
  * on a port that answers.
  */
@@ -21,13 +21,31 @@ abstract class SerialDriver extends DriverThread {
     final SerialLink link;
     final SerialSettings settings;
     final byte[] staging;
+    /** Closes the driver's queue half: the pump's producer, the sink's consumer. */
+    private final Runnable closeHalf;
 
-    SerialDriver(SerialLink link, SerialSettings settings, String role) {
+    SerialDriver(SerialLink link, SerialSettings settings, String role, Runnable closeHalf) {
         super("bbq-serial-" + role + "-" + link.name(), 5, settings.readTimeoutMillis() + 2000L,
                 TimeUnit.MILLISECONDS);
         this.link = link;
         this.settings = settings;
         this.staging = new byte[settings.stagingSize()];
+        this.closeHalf = closeHalf;
+    }
+
+    /** Starts the thread of a driver a subclass's factory built; returns the driver, running. */
+    static <D extends SerialDriver> D started(D driver) {
+        driver.start();
+        return driver;
+    }
+
+    /**
+     * Closes the queue half however the driver stopped, so that the other side sees the end of the
+     * stream (the pump's consumer) or a closed queue (the sink's producer) instead of waiting forever.
+     */
+    @Override
+    protected final void end() {
+        closeHalf.run();
     }
 
     /** Counts a port failure and says which port failed doing what, with jSerialComm's error code. */

@@ -34,15 +34,12 @@ public final class SerialPump extends SerialDriver {
     private final ReusableWriteGrant grant = new ReusableWriteGrant();
 
     private SerialPump(SerialLink link, SerialSettings settings, Producer producer) {
-        super(link, settings, "pump");
+        super(link, settings, "pump", producer::close);
         this.producer = producer;
     }
 
     static SerialPump start(SerialLink link, SerialSettings settings, Producer producer) {
-        Objects.requireNonNull(producer, "producer");
-        SerialPump pump = new SerialPump(link, settings, producer);
-        pump.start();
-        return pump;
+        return started(new SerialPump(link, settings, Objects.requireNonNull(producer, "producer")));
     }
 
     @Override
@@ -82,10 +79,5 @@ public final class SerialPump extends SerialDriver {
                 grant.close();
             }
         }
-    }
-
-    @Override
-    protected void end() {
-        producer.close();
     }
 }

@@ -29,15 +29,12 @@ public final class SerialSink extends SerialDriver {
     private final ReusableReadGrant grant = new ReusableReadGrant();
 
     private SerialSink(SerialLink link, SerialSettings settings, Consumer consumer) {
-        super(link, settings, "sink");
+        super(link, settings, "sink", consumer::close);
         this.consumer = consumer;
     }
 
     static SerialSink start(SerialLink link, SerialSettings settings, Consumer consumer) {
-        Objects.requireNonNull(consumer, "consumer");
-        SerialSink sink = new SerialSink(link, settings, consumer);
-        sink.start();
-        return sink;
+        return started(new SerialSink(link, settings, Objects.requireNonNull(consumer, "consumer")));
     }
 
     @Override
@@ -65,10 +62,5 @@ public final class SerialSink extends SerialDriver {
             grant.close();
         }
         return true;
-    }
-
-    @Override
-    protected void end() {
-        consumer.close();
     }
 }

@@ -14,6 +14,7 @@ import dev.bbq.WriteGrant;
 import dev.bbq.wire.Deframer;
 import dev.bbq.wire.DeframerStats;
 import dev.bbq.wire.FrameCheck;
+import dev.bbq.testing.pty.PtyPair;
 import dev.bbq.wire.FrameEncoder;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ class PseudoTerminalTest {
 
     @Test
     void aMillionBytesOfFramesCrossThePumpWithoutLoss() throws Exception {
-        try (Socat socat = Socat.start(dir);
+        try (PtyPair socat = PtyPair.start(dir);
              SerialConnection tx = SerialConnection.open(settings(socat.a));
              SerialConnection rx = SerialConnection.open(settings(socat.b))) {
             BBQueue out = BBQueue.allocateDirect(16 * 1024);
@@ -134,7 +135,7 @@ class PseudoTerminalTest {
 
     @Test
     void thePortVanishingStopsThePumpWithAnErrorAndKeepsWhatWasCommitted() throws Exception {
-        Socat socat = Socat.start(dir);
+        PtyPair socat = PtyPair.start(dir);
         try (SerialConnection tx = SerialConnection.open(settings(socat.a));
              SerialConnection rx = SerialConnection.open(settings(socat.b))) {
             BBQueue out = BBQueue.allocate(8 * 1024);

@@ -74,7 +74,7 @@ public final class CIpc {
     }
 
     private static List<String> javaCommand(int size, long messages) {
-        return new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        return new ArrayList<>(List.of(ChildJvm.JAVA, "-cp",
                 System.getProperty("java.class.path"), CIpc.class.getName(), "produce", "FILE", Integer.toString(size),
                 Long.toString(messages)));
     }

@@ -11,16 +11,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +89,7 @@ public final class Ipc {
                 thread.join();
                 return messages / (nanos[0] / 1e9);
             }
-            Process child;
+            ChildJvm child;
             if (kind.equals("bbq-ipc")) {
                 BBQueue queue = BBQueue.createMapped(file, CAPACITY);
                 FrameProducer producer = queue.frameProducer();
@@ -105,16 +101,10 @@ public final class Ipc {
                 child = startChild(kind, file, size, messages);
                 produceAgrona(ring, size, messages);
             }
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            long nanos = -1;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("NANOS ")) {
-                    nanos = Long.parseLong(line.substring(6));
-                }
-            }
-            if (child.waitFor() != 0 || nanos < 0) {
-                throw new IllegalStateException(kind + " consumer failed (exit " + child.exitValue() + ")");
+            long nanos = Long.parseLong(child.expect("NANOS ").substring("NANOS ".length()));
+            int exit = child.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(kind + " consumer failed (exit " + exit + ")");
             }
             return messages / (nanos / 1e9);
         } finally {
@@ -129,22 +119,12 @@ public final class Ipc {
         return dir.resolve(prefix + ProcessHandle.current().pid() + "-" + System.nanoTime());
     }
 
-    private static Process startChild(String kind, Path file, int size, long messages)
-            throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true",
-                "-cp", System.getProperty("java.class.path"), Ipc.class.getName(), "consume", kind, file.toString(),
-                Integer.toString(size), Long.toString(messages)));
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        // Skip what an agent (a profiler from JAVA_TOOL_OPTIONS) may print first.
-        String ready;
-        do {
-            ready = out.readLine();
-        } while (ready != null && !ready.equals("READY"));
-        if (ready == null) {
-            throw new IllegalStateException("consumer did not start (exit " + child.waitFor() + ")");
-        }
+    private static ChildJvm startChild(String kind, Path file, int size, long messages) throws IOException {
+        ChildJvm child = new ChildJvm(kind + " consumer", ChildJvm.JAVA, List.of("--add-exports",
+                "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"),
+                System.getProperty("java.class.path"), Ipc.class, "consume", kind, file.toString(), Integer.toString(size),
+                Long.toString(messages));
+        child.expect("READY");
         return child;
     }
 

@@ -87,7 +87,7 @@ public final class Paired {
         int rounds = 30;
         int roundMillis = 200;
         int warmupRounds = 10;
-        String jvm = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String jvm = ChildJvm.JAVA;
         List<String> jvmArgs = List.of();
         Path out = null;
         boolean bulk = false;
@@ -392,43 +392,18 @@ public final class Paired {
         return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    /**
-     * Reads a child JVM's answers up to the first line that starts with one of the prefixes, skipping
-     * what an agent may print; returns that whole line. {@link Pipeline}'s children answer alike.
-     */
-    static String expect(BufferedReader answers, String name, String... prefixes) throws IOException {
-        while (true) {
-            String line = answers.readLine();
-            if (line == null) {
-                throw new IllegalStateException(name + " stopped answering (its error output is above)");
-            }
-            for (String prefix : prefixes) {
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
-        }
-    }
-
     /** The parent's handle on one candidate's JVM: a line per command, a line per answer. */
     private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader answers;
-        private final PrintWriter commands;
-        private final String name;
+        private final ChildJvm jvm;
 
         Child(String jvm, List<String> jvmArgs, String spec, String childMode, String workload, int budget)
                 throws IOException {
-            this.name = spec;
-            List<String> command = new ArrayList<>(List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+            List<String> flags = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"));
-            command.addAll(jvmArgs);
-            command.addAll(List.of("-cp", classPath(spec), Paired.class.getName(), childMode,
-                    candidateName(spec), workload, Integer.toString(budget)));
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-            expect("READY");
+            flags.addAll(jvmArgs);
+            this.jvm = new ChildJvm(spec, jvm, flags, classPath(spec), Paired.class, childMode, candidateName(spec),
+                    workload, Integer.toString(budget));
+            this.jvm.expect("READY");
         }
 
         /**
@@ -442,12 +417,12 @@ public final class Paired {
 
         /** Runs one round; returns its measurement (messages or bytes per second, or nanoseconds). */
         double round(int millis) throws IOException {
-            commands.println("run " + millis);
+            jvm.send("run " + millis);
             histogram = null;
-            String line = expect("RATE ", "HISTOGRAM ");
+            String line = jvm.expect("RATE ", "HISTOGRAM ");
             if (line.startsWith("HISTOGRAM ")) {
                 histogram = RoundTrips.decode(line.substring("HISTOGRAM ".length()));
-                line = expect("RATE ");
+                line = jvm.expect("RATE ");
             }
             String[] answer = line.substring("RATE ".length()).trim().split(" ");
             detail = new double[answer.length - 1];
@@ -457,20 +432,9 @@ public final class Paired {
             return Double.parseDouble(answer[0]);
         }
 
-        /**
-         * Skips what an agent (a profiler from JAVA_TOOL_OPTIONS) may print, up to the first line
-         * that starts with one of the prefixes; returns that whole line.
-         */
-        private String expect(String... prefixes) throws IOException {
-            return Paired.expect(answers, name, prefixes);
-        }
-
         @Override
         public void close() throws InterruptedException {
-            commands.println("quit");
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            jvm.close();
         }
     }
 

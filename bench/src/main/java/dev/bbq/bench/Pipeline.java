@@ -6,12 +6,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -291,7 +289,7 @@ public final class Pipeline {
         int warmupRounds = 1;
         long warmMillis = 500;
         long windowMillis = 2000;
-        String jvm = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String jvm = ChildJvm.JAVA;
         List<String> jvmArgs = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -453,38 +451,25 @@ public final class Pipeline {
 
     /** The parent's handle on one candidate's JVM. */
     private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader answers;
-        private final PrintWriter commands;
-        private final String name;
+        private final ChildJvm jvm;
 
         Child(String jvm, List<String> flags, String candidate) throws IOException {
-            this.name = candidate;
-            List<String> command = new ArrayList<>();
-            command.add(jvm);
-            command.addAll(flags);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Pipeline.class.getName(), "child",
-                    candidate));
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            this.jvm = new ChildJvm(candidate, jvm, flags, System.getProperty("java.class.path"), Pipeline.class,
+                    "child", candidate);
         }
 
         Result run(long rate, long warmMillis, long windowMillis) throws IOException {
-            commands.println("run " + rate + " " + warmMillis + " " + windowMillis);
-            return Result.decode(expect("RESULT ").substring("RESULT ".length()));
+            jvm.send("run " + rate + " " + warmMillis + " " + windowMillis);
+            return Result.decode(jvm.expect("RESULT ").substring("RESULT ".length()));
         }
 
         String expect(String prefix) throws IOException {
-            return Paired.expect(answers, name, prefix);
+            return jvm.expect(prefix);
         }
 
         @Override
         public void close() throws InterruptedException {
-            commands.println("quit");
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            jvm.close();
         }
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bbq.examples.Cli;
 import dev.bbq.examples.Run;
-import java.nio.file.Files;
+import dev.bbq.testing.pty.PtyLoopback;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,21 +23,10 @@ class SerialPumpCommandTest {
 
     @Test
     void loopbackModeGetsEveryFrameBackAndExitsWithZero() throws Exception {
-        Path port = dir.resolve("ttyLoop");
-        Process socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + port, "pipe")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!Files.exists(port)) {
-                assertTrue(socat.isAlive() && System.nanoTime() < deadline, "socat made no pseudo-terminal");
-                Thread.sleep(10);
-            }
-            Run run = Run.of("serial-pump", "loopback", port.toString(), "--frames", "2000", "--size", "100");
+        try (PtyLoopback loop = PtyLoopback.start(dir)) {
+            Run run = Run.of("serial-pump", "loopback", loop.port.toString(), "--frames", "2000", "--size", "100");
             assertEquals(Cli.OK, run.status, run.toString());
             assertTrue(run.out.contains("sent 2000 frames, received 2000 in order, 0 out of order"), run.toString());
-        } finally {
-            socat.destroy();
-            socat.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
