@@ -96,14 +96,18 @@ public final class ManyProducers {
         final long[] next = new long[16];
         final Histogram delays = new Histogram(10_000_000_000L, 2);
         boolean recording;
+        /** Messages read while recording: the round's rate. */
         long count;
+        /** Every message read and checked, recording or not. */
+        long checked;
         String failure;
 
         void accept(long stamp, int id, long seq) {
-            if (seq != next[id]) {
+            if (seq != next[id] && failure == null) {
                 failure = "producer " + id + ": message " + seq + " after " + (next[id] - 1);
             }
             next[id] = seq + 1;
+            checked++;
             if (recording) {
                 count++;
                 delays.recordValue(Math.max(0, System.nanoTime() - stamp));
@@ -260,10 +264,24 @@ public final class ManyProducers {
         }
     }
 
-    /** One round: rate in messages per second, and the reader (delays, failure). */
+    /** One round: rate in messages per second, the reader (delays, failure), and what was written. */
     static final class Round {
         double rate;
         Reader reader;
+        /** Messages each producer wrote (its next sequence number). */
+        long[] written;
+
+        /** Whether the consumer read and checked every message written, each producer's all of them. */
+        boolean everyMessageChecked() {
+            long sum = 0;
+            for (int id = 0; id < written.length; id++) {
+                if (reader.next[id] != written[id]) {
+                    return false;
+                }
+                sum += written[id];
+            }
+            return reader.checked == sum;
+        }
     }
 
     static Round round(Candidate c, int producers) throws InterruptedException {
@@ -273,10 +291,13 @@ public final class ManyProducers {
         final class Flag {
             volatile boolean running = true;
             volatile boolean measuring;
+            volatile boolean producersStopped;
         }
         Flag flag = new Flag();
+        List<Writer> writers = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             Writer w = new Writer(p);
+            writers.add(w);
             threads.add(new Thread(() -> {
                 while (flag.running) {
                     if (c.offer(w)) {
@@ -296,8 +317,14 @@ public final class ManyProducers {
                 }
             }
             reader.recording = false;
-            while (c.poll(reader) > 0) {
-                // drain what is left, checked but not counted
+            while (!flag.producersStopped) {
+                c.poll(reader); // a producer may still be finishing its last write
+            }
+            // Drain what is left, checked but not counted, until two polls in a row find nothing:
+            // Agrona's read stops at the end of its buffer, so a poll that only skips the padding
+            // record before the wrap reads no message while messages wait at the start.
+            for (int empty = 0; empty < 2; ) {
+                empty = c.poll(reader) == 0 ? empty + 1 : 0;
             }
         }, "consumer");
         consumer.start();
@@ -312,10 +339,12 @@ public final class ManyProducers {
         for (Thread t : threads) {
             t.join();
         }
+        flag.producersStopped = true;
         consumer.join();
         c.close();
         Round r = new Round();
         r.reader = reader;
+        r.written = writers.stream().mapToLong(w -> w.seq).toArray();
         r.rate = reader.count * 1e9 / (window[1] - window[0]);
         return r;
     }
@@ -415,6 +444,10 @@ public final class ManyProducers {
                     Round r = round(candidates.get(i), producers);
                     if (r.reader.failure != null) {
                         throw new AssertionError(candidates.get(i).name + ": " + r.reader.failure);
+                    }
+                    if (!r.everyMessageChecked()) {
+                        throw new AssertionError(candidates.get(i).name + ": written " + Arrays.toString(r.written)
+                                + ", but " + r.reader.checked + " read and checked");
                     }
                     if (round >= 0) {
                         rates[i][round] = r.rate;
