@@ -122,8 +122,7 @@ public final class SharedFrameProducer implements AutoCloseable {
     public boolean tryWrite(byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
         checkLength(len);
-        if (!takeForCopy()) {
-            refusedWithoutTurn(-1);
+        if (!takeOrCountRefusal()) {
             return false;
         }
         try {
@@ -145,8 +144,7 @@ public final class SharedFrameProducer implements AutoCloseable {
      */
     public boolean tryWrite(ByteBuffer src) {
         checkLength(src.remaining());
-        if (!takeForCopy()) {
-            refusedWithoutTurn(-1);
+        if (!takeOrCountRefusal()) {
             return false;
         }
         try {
@@ -262,8 +260,7 @@ public final class SharedFrameProducer implements AutoCloseable {
      */
     public SharedFrameGrant tryGrant(int maxLength) {
         checkLength(maxLength);
-        if (!takeForCopy()) {
-            refusedWithoutTurn(-1);
+        if (!takeOrCountRefusal()) {
             return null;
         }
         FrameGrant grant = null;
@@ -321,8 +318,7 @@ public final class SharedFrameProducer implements AutoCloseable {
     public boolean tryGrant(int maxLength, SharedReusableGrant grant) {
         ReusableWriteGrant room = grant.free();
         checkLength(maxLength);
-        if (!takeForCopy()) {
-            refusedWithoutTurn(-1);
+        if (!takeOrCountRefusal()) {
             return false;
         }
         boolean granted = false;
@@ -486,6 +482,15 @@ public final class SharedFrameProducer implements AutoCloseable {
 
     private boolean takeForCopy() {
         return lock.tryAcquireForCopy();
+    }
+
+    /** A try-form's turn: taken, or refused and counted (S2) because another thread holds the producer. */
+    private boolean takeOrCountRefusal() {
+        if (takeForCopy()) {
+            return true;
+        }
+        refusedWithoutTurn(-1);
+        return false;
     }
 
     private boolean takeForWait(long nanos) throws InterruptedException {
