@@ -6,6 +6,7 @@ import dev.bbq.FrameHandler;
 import dev.bbq.FrameProducer;
 import dev.bbq.SharedFrameGrant;
 import dev.bbq.SharedFrameProducer;
+import dev.bbq.SharedReusableGrant;
 import dev.bbq.WaitStrategy;
 
 import org.HdrHistogram.Histogram;
@@ -26,9 +27,9 @@ import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Several producer threads into one queue (issue 19): bbq's {@link SharedFrameProducer} (copy and
- * grant) against Agrona's {@code ManyToOneRingBuffer} (write and claim/commit), and bbq's
- * single-thread {@link FrameProducer} at one producer as the baseline the shared one adds its lock
+ * Several producer threads into one queue (issue 19): bbq's {@link SharedFrameProducer} (copy, grant,
+ * and grant into each thread's {@link SharedReusableGrant}) against Agrona's
+ * {@code ManyToOneRingBuffer} (write and claim/commit), and bbq's single-thread {@link FrameProducer} at one producer as the baseline the shared one adds its lock
  * to. Every candidate moves 64-byte messages through a 64 KiB ring; each message carries the time it
  * was written, its producer and that producer's sequence number, and the one consumer thread checks
  * each producer's order and records the delay from write to read (HdrHistogram).
@@ -84,6 +85,8 @@ public final class ManyProducers {
         final byte[] src = new byte[MESSAGE];
         final ByteBuffer srcView = ByteBuffer.wrap(src);
         final UnsafeBuffer srcAgrona = new UnsafeBuffer(src);
+        /** Created by the producer thread at its first reusable grant: the object belongs to that thread. */
+        SharedReusableGrant grant;
         long seq;
 
         Writer(int id) {
@@ -152,11 +155,18 @@ public final class ManyProducers {
 
     static final class BbqShared extends Bbq {
         private final boolean grant;
+        private final boolean reusable;
         private SharedFrameProducer producer;
 
         BbqShared(boolean grant) {
-            super(grant ? "bbq shared grant" : "bbq shared write");
-            this.grant = grant;
+            this(grant, false);
+        }
+
+        /** {@code reusable}: grants into each producer thread's own {@link SharedReusableGrant}. */
+        BbqShared(boolean grant, boolean reusable) {
+            super(reusable ? "bbq shared reusable" : grant ? "bbq shared grant" : "bbq shared write");
+            this.grant = grant || reusable;
+            this.reusable = reusable;
         }
 
         @Override
@@ -166,6 +176,21 @@ public final class ManyProducers {
 
         @Override
         boolean offer(Writer w) {
+            if (reusable) {
+                if (w.grant == null) {
+                    w.grant = new SharedReusableGrant();
+                }
+                SharedReusableGrant g = w.grant;
+                if (!producer.tryGrant(MESSAGE, g)) {
+                    return false;
+                }
+                g.put(0, w.src, 0, MESSAGE);
+                g.putLong(0, System.nanoTime());
+                g.putInt(8, w.id);
+                g.putLong(12, w.seq);
+                g.commit(MESSAGE);
+                return true;
+            }
             if (grant) {
                 SharedFrameGrant g = producer.tryGrant(MESSAGE);
                 if (g == null) {
@@ -413,7 +438,7 @@ public final class ManyProducers {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("cost")) {
             costs(List.of(new AgronaManyToOne(true), new AgronaManyToOne(false), new BbqShared(false),
-                    new BbqShared(true), new BbqSingle()), args.length > 1 ? Integer.parseInt(args[1]) : 20, 10);
+                    new BbqShared(true), new BbqShared(true, true), new BbqSingle()), args.length > 1 ? Integer.parseInt(args[1]) : 20, 10);
             return;
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -424,7 +449,7 @@ public final class ManyProducers {
                 + " warm-up rounds, JDK %s, %d CPUs%n", MESSAGE, RING / 1024, rounds, ROUND_NANOS / 1_000_000, warmUp,
                 Runtime.version(), Runtime.getRuntime().availableProcessors());
         List<Candidate> all = List.of(new AgronaManyToOne(true), new AgronaManyToOne(false), new BbqShared(false),
-                new BbqShared(true), new BbqSingle());
+                new BbqShared(true), new BbqShared(true, true), new BbqSingle());
         for (int producers : counts) {
             List<Candidate> candidates = new ArrayList<>();
             for (Candidate c : all) {

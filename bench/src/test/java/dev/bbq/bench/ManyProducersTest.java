@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManyProducersTest {
     private static List<ManyProducers.Candidate> candidates() {
         return List.of(new ManyProducers.AgronaManyToOne(true), new ManyProducers.AgronaManyToOne(false),
-                new ManyProducers.BbqShared(false), new ManyProducers.BbqShared(true), new ManyProducers.BbqSingle());
+                new ManyProducers.BbqShared(false), new ManyProducers.BbqShared(true),
+                new ManyProducers.BbqShared(true, true), new ManyProducers.BbqSingle());
     }
 
     private static ManyProducers.Round roundThatWrote(ManyProducers.Candidate c, int producers)
