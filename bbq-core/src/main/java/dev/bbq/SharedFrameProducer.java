@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  *     by the consumer as a {@link FrameProducer} is; the others wait for the turn, polling with
  *     growing pauses of at most 1 ms. Turns are not fair: a thread that has just written may go
  *     again before one that waits.</li>
- * <li>A thread that holds a grant holds the producer until it commits or closes that grant: other
+ * <li>A thread that holds a grant (a {@link SharedFrameGrant}, or a {@link SharedReusableGrant} it
+ *     granted into) holds the producer until it commits or closes that grant: other
  *     threads' try-forms fail meanwhile and their blocking forms wait. Fill grants quickly, and never
  *     wait for another producer thread while holding one. The grant belongs to the thread that took
  *     it: only that thread may use, commit or close it, and that thread may not write or take
@@ -53,7 +54,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Counters.</b> Refused writes and drops are counted in {@link BBQueue#stats()} as a
  * {@link FrameProducer}'s are, also those refused because another thread held the producer.
- * Calls allocate nothing except the one-shot grant objects ({@link SharedFrameGrant}).
+ * Calls allocate nothing except the one-shot grant objects ({@link SharedFrameGrant}); the grant
+ * forms that take a {@link SharedReusableGrant}, which each thread creates once and keeps, allocate
+ * nothing either.
  *
  * <p><b>Queue files.</b> A queue made by {@link BBQueue#createMapped} or {@link BBQueue#openMapped}
  * works the same way for the threads of the process that took the producer. Several producer
@@ -119,8 +122,7 @@ public final class SharedFrameProducer implements AutoCloseable {
     public boolean tryWrite(byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
         checkLength(len);
-        if (!takeForCopy()) {
-            refusedWithoutTurn(-1);
+        if (!takeOrCountRefusal()) {
             return false;
         }
         try {
@@ -142,8 +144,7 @@ public final class SharedFrameProducer implements AutoCloseable {
      */
     public boolean tryWrite(ByteBuffer src) {
         checkLength(src.remaining());
-        if (!takeForCopy()) {
-            refusedWithoutTurn(-1);
+        if (!takeOrCountRefusal()) {
             return false;
         }
         try {
@@ -259,8 +260,7 @@ public final class SharedFrameProducer implements AutoCloseable {
      */
     public SharedFrameGrant tryGrant(int maxLength) {
         checkLength(maxLength);
-        if (!takeForCopy()) {
-            refusedWithoutTurn(-1);
+        if (!takeOrCountRefusal()) {
             return null;
         }
         FrameGrant grant = null;
@@ -298,6 +298,87 @@ public final class SharedFrameProducer implements AutoCloseable {
             return null;
         }
         return granted(maxLength, nanos, start);
+    }
+
+    /**
+     * As {@link #tryGrant(int)}, into a grant object this thread keeps and reuses, so that no call
+     * allocates (see {@link SharedReusableGrant}: it belongs to the thread that created it). When it
+     * returns {@code true}, {@code grant} holds room for one frame, and the producer for this thread,
+     * until it is committed or closed.
+     *
+     * @param maxLength the most bytes the frame will hold, {@code 0 <= maxLength <= maxFrameLength()}
+     * @param grant this thread's grant object; it must hold no open grant
+     * @return whether {@code grant} now holds room for the frame; {@code false} if there is no room now
+     *         or another thread holds the producer with a grant or a wait for room
+     * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #maxFrameLength()}
+     * @throws IllegalStateException if {@code grant} was created by another thread or is open, or this
+     *         thread already holds an open grant
+     * @throws QueueClosedException if either side has closed
+     */
+    public boolean tryGrant(int maxLength, SharedReusableGrant grant) {
+        ReusableWriteGrant room = grant.free();
+        checkLength(maxLength);
+        if (!takeOrCountRefusal()) {
+            return false;
+        }
+        boolean granted = false;
+        try {
+            granted = producer.tryGrant(maxLength, room);
+        } finally {
+            if (!granted) {
+                unlock();
+            }
+        }
+        return granted && opened(grant);
+    }
+
+    /**
+     * As {@link #tryGrant(int, SharedReusableGrant)}, waiting up to {@code timeout} in all, first for
+     * this thread's turn and then for room. Allocates nothing.
+     *
+     * @param maxLength the most bytes the frame will hold, {@code 0 <= maxLength <= maxFrameLength()}
+     * @param grant this thread's grant object; it must hold no open grant
+     * @param timeout how long to wait; 0 or less does not wait for room
+     * @param unit the unit of {@code timeout}
+     * @return whether {@code grant} now holds room for the frame; {@code false} if the time ran out
+     * @throws InterruptedException if the thread is interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #maxFrameLength()}
+     * @throws IllegalStateException if {@code grant} was created by another thread or is open, or this
+     *         thread already holds an open grant
+     * @throws QueueClosedException if either side has closed, also while waiting
+     */
+    public boolean grant(int maxLength, SharedReusableGrant grant, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long nanos = begin(timeout, unit);
+        ReusableWriteGrant room = grant.free();
+        checkLength(maxLength);
+        if (nanos == 0) {
+            return tryGrant(maxLength, grant);
+        }
+        long start = System.nanoTime();
+        if (!takeForWait(nanos)) {
+            return false;
+        }
+        boolean granted = false;
+        try {
+            granted = producer.tryGrant(maxLength, room);
+            if (!granted) {
+                lock.hold(); // waiting for room: the others' try-forms fail instead of spinning
+                granted = producer.grant(maxLength, room, remaining(nanos, start), TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            if (!granted) {
+                unlock();
+            }
+        }
+        return granted && opened(grant);
+    }
+
+    /** The grant is open and the turn stays with it until it ends. */
+    private boolean opened(SharedReusableGrant grant) {
+        lock.hold();
+        grant.opened(this);
+        return true;
     }
 
     /** With the turn taken: grants, waiting for room, or gives the turn back. */
@@ -401,6 +482,15 @@ public final class SharedFrameProducer implements AutoCloseable {
 
     private boolean takeForCopy() {
         return lock.tryAcquireForCopy();
+    }
+
+    /** A try-form's turn: taken, or refused and counted (S2) because another thread holds the producer. */
+    private boolean takeOrCountRefusal() {
+        if (takeForCopy()) {
+            return true;
+        }
+        refusedWithoutTurn(-1);
+        return false;
     }
 
     private boolean takeForWait(long nanos) throws InterruptedException {

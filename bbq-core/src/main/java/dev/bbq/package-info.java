@@ -14,7 +14,8 @@
  *       exactly as committed. Each half belongs to one thread at a time.
  *       {@link dev.bbq.SharedFrameProducer} is the framed writing half for several threads at once
  *       (they take turns at the one producer; {@link dev.bbq.SharedFrameGrant} builds a frame in
- *       place); a queue is single-producer or shared for life.</li>
+ *       place, and {@link dev.bbq.SharedReusableGrant}, one per thread, does so without allocating);
+ *       a queue is single-producer or shared for life.</li>
  *   <li>The grants, one per side at a time. One-shot grants are new objects that die at commit,
  *       release or close: {@link dev.bbq.WriteGrant} (raw room), {@link dev.bbq.FrameGrant} (room
  *       for one frame), {@link dev.bbq.ReadGrant} and {@link dev.bbq.SplitReadGrant} (committed raw

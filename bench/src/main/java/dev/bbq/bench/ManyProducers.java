@@ -6,6 +6,7 @@ import dev.bbq.FrameHandler;
 import dev.bbq.FrameProducer;
 import dev.bbq.SharedFrameGrant;
 import dev.bbq.SharedFrameProducer;
+import dev.bbq.SharedReusableGrant;
 import dev.bbq.WaitStrategy;
 
 import org.HdrHistogram.Histogram;
@@ -26,9 +27,9 @@ import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Several producer threads into one queue (issue 19): bbq's {@link SharedFrameProducer} (copy and
- * grant) against Agrona's {@code ManyToOneRingBuffer} (write and claim/commit), and bbq's
- * single-thread {@link FrameProducer} at one producer as the baseline the shared one adds its lock
+ * Several producer threads into one queue (issue 19): bbq's {@link SharedFrameProducer} (copy, grant,
+ * and grant into each thread's {@link SharedReusableGrant}) against Agrona's
+ * {@code ManyToOneRingBuffer} (write and claim/commit), and bbq's single-thread {@link FrameProducer} at one producer as the baseline the shared one adds its lock
  * to. Every candidate moves 64-byte messages through a 64 KiB ring; each message carries the time it
  * was written, its producer and that producer's sequence number, and the one consumer thread checks
  * each producer's order and records the delay from write to read (HdrHistogram).
@@ -84,6 +85,8 @@ public final class ManyProducers {
         final byte[] src = new byte[MESSAGE];
         final ByteBuffer srcView = ByteBuffer.wrap(src);
         final UnsafeBuffer srcAgrona = new UnsafeBuffer(src);
+        /** Created by the producer thread at its first reusable grant: the object belongs to that thread. */
+        SharedReusableGrant grant;
         long seq;
 
         Writer(int id) {
@@ -96,14 +99,18 @@ public final class ManyProducers {
         final long[] next = new long[16];
         final Histogram delays = new Histogram(10_000_000_000L, 2);
         boolean recording;
+        /** Messages read while recording: the round's rate. */
         long count;
+        /** Every message read and checked, recording or not. */
+        long checked;
         String failure;
 
         void accept(long stamp, int id, long seq) {
-            if (seq != next[id]) {
+            if (seq != next[id] && failure == null) {
                 failure = "producer " + id + ": message " + seq + " after " + (next[id] - 1);
             }
             next[id] = seq + 1;
+            checked++;
             if (recording) {
                 count++;
                 delays.recordValue(Math.max(0, System.nanoTime() - stamp));
@@ -148,11 +155,18 @@ public final class ManyProducers {
 
     static final class BbqShared extends Bbq {
         private final boolean grant;
+        private final boolean reusable;
         private SharedFrameProducer producer;
 
         BbqShared(boolean grant) {
-            super(grant ? "bbq shared grant" : "bbq shared write");
-            this.grant = grant;
+            this(grant, false);
+        }
+
+        /** {@code reusable}: grants into each producer thread's own {@link SharedReusableGrant}. */
+        BbqShared(boolean grant, boolean reusable) {
+            super(reusable ? "bbq shared reusable" : grant ? "bbq shared grant" : "bbq shared write");
+            this.grant = grant || reusable;
+            this.reusable = reusable;
         }
 
         @Override
@@ -162,6 +176,21 @@ public final class ManyProducers {
 
         @Override
         boolean offer(Writer w) {
+            if (reusable) {
+                if (w.grant == null) {
+                    w.grant = new SharedReusableGrant();
+                }
+                SharedReusableGrant g = w.grant;
+                if (!producer.tryGrant(MESSAGE, g)) {
+                    return false;
+                }
+                g.put(0, w.src, 0, MESSAGE);
+                g.putLong(0, System.nanoTime());
+                g.putInt(8, w.id);
+                g.putLong(12, w.seq);
+                g.commit(MESSAGE);
+                return true;
+            }
             if (grant) {
                 SharedFrameGrant g = producer.tryGrant(MESSAGE);
                 if (g == null) {
@@ -260,10 +289,24 @@ public final class ManyProducers {
         }
     }
 
-    /** One round: rate in messages per second, and the reader (delays, failure). */
+    /** One round: rate in messages per second, the reader (delays, failure), and what was written. */
     static final class Round {
         double rate;
         Reader reader;
+        /** Messages each producer wrote (its next sequence number). */
+        long[] written;
+
+        /** Whether the consumer read and checked every message written, each producer's all of them. */
+        boolean everyMessageChecked() {
+            long sum = 0;
+            for (int id = 0; id < written.length; id++) {
+                if (reader.next[id] != written[id]) {
+                    return false;
+                }
+                sum += written[id];
+            }
+            return reader.checked == sum;
+        }
     }
 
     static Round round(Candidate c, int producers) throws InterruptedException {
@@ -273,10 +316,13 @@ public final class ManyProducers {
         final class Flag {
             volatile boolean running = true;
             volatile boolean measuring;
+            volatile boolean producersStopped;
         }
         Flag flag = new Flag();
+        List<Writer> writers = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             Writer w = new Writer(p);
+            writers.add(w);
             threads.add(new Thread(() -> {
                 while (flag.running) {
                     if (c.offer(w)) {
@@ -296,8 +342,14 @@ public final class ManyProducers {
                 }
             }
             reader.recording = false;
-            while (c.poll(reader) > 0) {
-                // drain what is left, checked but not counted
+            while (!flag.producersStopped) {
+                c.poll(reader); // a producer may still be finishing its last write
+            }
+            // Drain what is left, checked but not counted, until two polls in a row find nothing:
+            // Agrona's read stops at the end of its buffer, so a poll that only skips the padding
+            // record before the wrap reads no message while messages wait at the start.
+            for (int empty = 0; empty < 2; ) {
+                empty = c.poll(reader) == 0 ? empty + 1 : 0;
             }
         }, "consumer");
         consumer.start();
@@ -312,10 +364,12 @@ public final class ManyProducers {
         for (Thread t : threads) {
             t.join();
         }
+        flag.producersStopped = true;
         consumer.join();
         c.close();
         Round r = new Round();
         r.reader = reader;
+        r.written = writers.stream().mapToLong(w -> w.seq).toArray();
         r.rate = reader.count * 1e9 / (window[1] - window[0]);
         return r;
     }
@@ -384,7 +438,7 @@ public final class ManyProducers {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("cost")) {
             costs(List.of(new AgronaManyToOne(true), new AgronaManyToOne(false), new BbqShared(false),
-                    new BbqShared(true), new BbqSingle()), args.length > 1 ? Integer.parseInt(args[1]) : 20, 10);
+                    new BbqShared(true), new BbqShared(true, true), new BbqSingle()), args.length > 1 ? Integer.parseInt(args[1]) : 20, 10);
             return;
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -395,7 +449,7 @@ public final class ManyProducers {
                 + " warm-up rounds, JDK %s, %d CPUs%n", MESSAGE, RING / 1024, rounds, ROUND_NANOS / 1_000_000, warmUp,
                 Runtime.version(), Runtime.getRuntime().availableProcessors());
         List<Candidate> all = List.of(new AgronaManyToOne(true), new AgronaManyToOne(false), new BbqShared(false),
-                new BbqShared(true), new BbqSingle());
+                new BbqShared(true), new BbqShared(true, true), new BbqSingle());
         for (int producers : counts) {
             List<Candidate> candidates = new ArrayList<>();
             for (Candidate c : all) {
@@ -415,6 +469,10 @@ public final class ManyProducers {
                     Round r = round(candidates.get(i), producers);
                     if (r.reader.failure != null) {
                         throw new AssertionError(candidates.get(i).name + ": " + r.reader.failure);
+                    }
+                    if (!r.everyMessageChecked()) {
+                        throw new AssertionError(candidates.get(i).name + ": written " + Arrays.toString(r.written)
+                                + ", but " + r.reader.checked + " read and checked");
                     }
                     if (round >= 0) {
                         rates[i][round] = r.rate;

@@ -13,6 +13,7 @@ import dev.bbq.ReadGrant;
 import dev.bbq.ReusableReadGrant;
 import dev.bbq.ReusableWriteGrant;
 import dev.bbq.SharedFrameProducer;
+import dev.bbq.SharedReusableGrant;
 import dev.bbq.SplitReadGrant;
 import dev.bbq.WriteGrant;
 import dev.bbq.wire.Deframer;
@@ -138,7 +139,10 @@ final class AllocationFreeLoops {
                 + " commit, Deframer.tryDeframe(Consumer, FrameProducer) (one batch per raw read), FrameConsumer.drain"),
         DEFRAMER_BATCH_DIRECT("deframer-batch-direct", "deframer-batch from a direct raw ring"),
         SHARED_COPY_DRAIN("shared-copy-drain", "SharedFrameProducer.tryWrite, writeOrDrop and write with a timeout"
-                + " (taking and giving back its lock), FrameConsumer.drain");
+                + " (taking and giving back its lock), FrameConsumer.drain"),
+        SHARED_REUSABLE("shared-reusable", "SharedFrameProducer.tryGrant and grant with a timeout into a"
+                + " SharedReusableGrant, putLong/commit, plus a refused grant (false) and a close of the ended"
+                + " grant in every cycle, FrameConsumer.drain");
 
         final String id;
         final String calls;
@@ -415,6 +419,8 @@ final class AllocationFreeLoops {
                 return new DeframerBatch(BBQueue.allocateDirect(4093), BBQueue.allocate(4093));
             case SHARED_COPY_DRAIN:
                 return new SharedCopyDrain(BBQueue.allocate(4093));
+            case SHARED_REUSABLE:
+                return new SharedReusable(BBQueue.allocate(4093));
             default:
                 throw new AssertionError(loop);
         }
@@ -1438,6 +1444,58 @@ final class AllocationFreeLoops {
                 }
                 if (!written) {
                     throw new AssertionError("an empty ring has room");
+                }
+                if (consumer.drain(handler, 16) != 1) {
+                    throw new AssertionError("one frame per cycle");
+                }
+            }
+        }
+    }
+
+    private static final class SharedReusable implements Cycle {
+        private final SharedFrameProducer producer;
+        private final FrameConsumer consumer;
+        private final PairSum handler = new PairSum();
+        /** Created by the thread that runs the loop, which is the grant's owner. */
+        private final SharedReusableGrant grant = new SharedReusableGrant();
+
+        SharedReusable(BBQueue queue) {
+            producer = queue.sharedFrameProducer();
+            consumer = queue.frameConsumer();
+        }
+
+        @Override
+        public long round(int n) {
+            handler.sum = 0;
+            try {
+                sharedReusableRound(producer, consumer, handler, grant, n);
+            } catch (InterruptedException e) {
+                throw new AssertionError("nobody interrupts the loop", e);
+            }
+            return handler.sum;
+        }
+
+        @Override
+        public long expected(int n) {
+            return pairs(n);
+        }
+
+        private static void sharedReusableRound(SharedFrameProducer producer, FrameConsumer consumer,
+                                                PairSum handler, SharedReusableGrant grant, int n)
+                throws InterruptedException {
+            for (int i = 0; i < n; i++) {
+                int length = 16 + (i & 15);
+                boolean granted = (i & 1) == 0 ? producer.tryGrant(length, grant)
+                        : producer.grant(length, grant, 1, TimeUnit.SECONDS);
+                if (!granted) {
+                    throw new AssertionError("an empty ring has room");
+                }
+                grant.putLong(0, i);
+                grant.putLong(8, ~i);
+                grant.commit(16);
+                grant.close(); // ended: does nothing, as at the end of a try-with-resources block
+                if (producer.tryGrant(producer.maxFrameLength(), grant)) {
+                    throw new AssertionError("a ring holding a frame has no room for the largest frame");
                 }
                 if (consumer.drain(handler, 16) != 1) {
                     throw new AssertionError("one frame per cycle");

@@ -5,6 +5,7 @@ import dev.bbq.Frame;
 import dev.bbq.FrameConsumer;
 import dev.bbq.QueueStats;
 import dev.bbq.SharedFrameGrant;
+import dev.bbq.SharedReusableGrant;
 import dev.bbq.SharedFrameProducer;
 import dev.bbq.WaitStrategy;
 
@@ -20,7 +21,8 @@ import java.util.zip.CRC32;
 /**
  * The soak of several producer threads: four threads write checksummed frames through one
  * {@link SharedFrameProducer} with every call it has (copies, waiting writes, {@code writeOrDrop},
- * grants in place, waiting grants, aborted grants) into a small ring, while one consumer reads them
+ * grants in place, waiting grants, aborted grants, one-shot and into each thread's own
+ * {@link SharedReusableGrant}) into a small ring, while one consumer reads them
  * one by one or drains them. It fails on a frame that is corrupt (CRC-32), out of its producer's order
  * or repeated (per-producer sequence numbers), on one that was written but never arrived, on drops
  * the queue did not count, on a thread that stops making progress, and on a run that did not exercise
@@ -177,10 +179,11 @@ final class SharedSoak {
     /** One producer thread: a random mix of every call until the time is up. */
     static void produce(SharedFrameProducer producer, int id, Ledger ledger, SplittableRandom random, long end)
             throws InterruptedException {
+        SharedReusableGrant reusable = new SharedReusableGrant(); // this thread's: it runs produce
         while (System.nanoTime() < end) {
             long seq = ledger.offered++;
             byte[] frame = frame(id, seq, random.nextInt(16, 300));
-            int call = random.nextInt(10);
+            int call = random.nextInt(12);
             boolean ok;
             if (call < 3) {
                 ok = producer.tryWrite(frame, 0, frame.length);
@@ -195,6 +198,21 @@ final class SharedSoak {
             } else if (call < 8) {
                 ok = producer.tryWrite(ByteBuffer.wrap(frame));
                 ledger.refused += ok ? 0 : 1;
+            } else if (call >= 10) {
+                boolean granted = call == 10 ? producer.tryGrant(frame.length + 8, reusable)
+                        : producer.grant(frame.length + 8, reusable, 10, TimeUnit.MILLISECONDS);
+                if (!granted) {
+                    ok = false;
+                    ledger.refused++;
+                } else if (random.nextInt(20) == 0) {
+                    reusable.close(); // aborted: nothing published, the number stays a gap
+                    ok = false;
+                    ledger.aborted++;
+                } else {
+                    reusable.put(0, frame, 0, frame.length);
+                    reusable.commit(frame.length);
+                    ok = true;
+                }
             } else {
                 SharedFrameGrant grant = call == 8 ? producer.tryGrant(frame.length + 8)
                         : producer.grant(frame.length + 8, 10, TimeUnit.MILLISECONDS);
