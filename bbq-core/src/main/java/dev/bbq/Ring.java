@@ -78,11 +78,13 @@ import static dev.bbq.ControlBlock.WRITE;
  * (opening write grants exact or max, wait-loop retries, commits of bytes or frames, the empty wrap,
  * closing the producer), {@link RingConsumerSide} the consumer's (opening reads, looking, following
  * the watermark, releasing, the end of the stream, closing the consumer), each the one place its
- * steps are written, in the order the proof gives; {@link RingCommon} what both read (bytes, control
- * block, waiters) and each side's byte access; {@code RingFields.java} the padded side-private fields.
- * Beside them: a queue file's takeover in {@link QueueFileTakeover}, grant ids in {@link GrantIds},
- * statistics in {@link Counters}, byte access for old JDKs in {@link BufferAccess}. This class builds
- * the ring and answers diagnostics.
+ * steps are written, in the order the proof gives (except a framed read's, which FrameConsumer writes
+ * out from these operations so that C2 inlines them; design.md section 3 says why);
+ * {@link RingCommon} what both read (bytes, control block, waiters) and each side's byte access;
+ * {@code RingFields.java} the padded side-private fields. Beside them: a queue file's takeover in
+ * {@link QueueFileTakeover}, grant ids in {@link GrantIds}, statistics in {@link Counters} (each side
+ * counts its own events; they order nothing), byte access for old JDKs in {@link BufferAccess}. This
+ * class builds the ring and answers diagnostics.
  *
  * <p><b>Threads.</b> Producer methods must be called by one thread at a time, consumer methods
  * likewise; a side handed to another thread needs a happens-before edge, as any non-thread-safe
