@@ -3,11 +3,12 @@ package dev.bbq;
 import java.nio.ByteBuffer;
 
 /**
- * What both sides of a {@link Ring} read and neither writes after construction (the ring's bytes, its
- * control block, the waiters, counters and grant ids), and each side's byte access through a view of
- * its own. The steps that move the indices are in {@link RingProducerSide} and
- * {@link RingConsumerSide}; {@link Ring} is what the rest of the library holds. The fields follow the
- * padded side fields of {@code RingFields.java}, as they did when {@code Ring} declared them.
+ * The final fields of a {@link Ring}, which both sides read (the ring's bytes, its control block,
+ * the waiters, counters and grant ids: the references never change, and what they point to follows
+ * its own rules), and each side's byte access through a view of its own. The steps that move the
+ * indices are in {@link RingProducerSide} and {@link RingConsumerSide}; {@link Ring} is what the rest
+ * of the library holds. The fields follow the padded side fields of {@code RingFields.java}, as they
+ * did when {@code Ring} declared them.
  */
 abstract class RingCommon extends RingPad2 {
     /** Of the polls that find nothing and the grants refused, one in this + 1 checks a queue file's size. */
