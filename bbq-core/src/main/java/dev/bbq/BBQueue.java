@@ -419,7 +419,7 @@ public final class BBQueue {
         }
         if (file != null) {
             file.claim(true, wanted == Mode.RAW ? QueueFile.MODE_RAW : QueueFile.MODE_FRAMED);
-            ring.takeOverProducer(wanted == Mode.FRAMED);
+            QueueFileTakeover.takeOverProducer(ring, wanted == Mode.FRAMED);
         }
         producerTaken = true;
         mode = wanted;
@@ -432,7 +432,7 @@ public final class BBQueue {
         }
         if (file != null) {
             file.claim(false, wanted == Mode.RAW ? QueueFile.MODE_RAW : QueueFile.MODE_FRAMED);
-            ring.takeOverConsumer();
+            QueueFileTakeover.takeOverConsumer(ring);
         }
         consumerTaken = true;
         mode = wanted;

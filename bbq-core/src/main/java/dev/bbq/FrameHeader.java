@@ -83,7 +83,7 @@ final class FrameHeader {
 
     /** Writes the header for {@code length} in exactly {@code width} bytes at {@code index}. */
     static void encode(ByteBuffer data, int index, int width, int length) {
-        data.put(index, encodeAllButFirst(data, index, width, length));
+        data.put(index, encodeAllButFirst(data, index, width, length)); // R11: the first byte after the others
     }
 
     /**
@@ -182,7 +182,7 @@ final class FrameHeader {
             first = SKIP_ONE;
         }
         java.lang.invoke.VarHandle.releaseFence(); // R12, as R11: the record before its first byte
-        data.put(start, first);
+        data.put(start, first); // R12, as R11: the first byte, after the fence
     }
 
     private static IllegalStateException corrupt(int index, int width, long length, int available) {

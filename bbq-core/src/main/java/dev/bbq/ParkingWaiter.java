@@ -23,7 +23,7 @@ final class ParkingWaiter extends ParkingWaiterPad1 implements Waiter {
     @Override
     public void park(long maxNanos) {
         thread = Thread.currentThread(); // R9: register ...
-        VarHandle.fullFence(); // ... before looking again (pairs with the publisher's fence)
+        VarHandle.fullFence(); // R9: ... before looking again (pairs with the publisher's fence)
         try {
             Chaos.pause(); // a publisher may run its whole R9 step here
             // ... then look once more (volatile loads): a publication that missed our flag shows here.

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the successor's side of a queue file (R12): whatever a dead producer left in the ring and
- * in {@code COMMIT_START}, a producer that takes the half over ({@link Ring#takeOverProducer}) and a
+ * in {@code COMMIT_START}, a producer that takes the half over ({@link QueueFileTakeover#takeOverProducer}) and a
  * consumer that then reads everything either hand over frames and skip records cleanly or report a
  * corrupt header with {@link IllegalStateException}; nothing else is thrown (no read outside the
  * ring, which would be an {@code IndexOutOfBoundsException}), and the consumer ends in a bounded
@@ -100,7 +100,7 @@ class QueueFileRecoveryFuzzTest {
         long cutBefore = queueFile.map.getLong(QueueFile.OFF_FRAMES_CUT);
 
         Ring state = new Ring(ring, control, WaitStrategy.backoff(), true, queueFile, false);
-        state.takeOverProducer(true);
+        QueueFileTakeover.takeOverProducer(state, true);
         boolean repaired = queueFile.map.getLong(QueueFile.OFF_FRAMES_CUT) != cutBefore;
         FrameConsumer consumer = new FrameConsumer(state);
         try {

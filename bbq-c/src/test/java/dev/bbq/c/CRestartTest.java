@@ -61,7 +61,7 @@ class CRestartTest {
                 "--die-after-index", dieAt), 60);
         assertEquals(128 + 9, died.exit, "killed by SIGKILL: " + died.output);
 
-        FrameProducer successor = queue.frameProducer(); // Ring.takeOverProducer writes the skip record (R12)
+        FrameProducer successor = queue.frameProducer(); // QueueFileTakeover.takeOverProducer writes the skip record (R12)
         assertEquals(1, QueueFileStatus.read(file).framesCut());
         byte[] frame = new byte[TestFrames.MAX];
         for (long seq = 0; seq < 500; seq++) {

@@ -46,7 +46,9 @@ public final class BrokenVariants {
     record Variant(String id, String rule, String broken, boolean visibleOnTso, String tests, List<Edit> edits) {
     }
 
-    static final String RING = "Ring.java";
+    /** The state machine's steps live in Ring's two superclasses, one per side. */
+    static final String PRODUCER_STEPS = "RingProducerSide.java";
+    static final String CONSUMER_STEPS = "RingConsumerSide.java";
 
     static final List<Variant> VARIANTS = List.of(
             new Variant("plain-index-stores", "R2 R3 R4",
@@ -66,7 +68,7 @@ public final class BrokenVariants {
             new Variant("read-released-plainly", "R4",
                     "the consumer's release of read is a plain store", false,
                     "ReleaseFreesSpaceAfterReads|SplitReadAcrossWrap",
-                    List.of(new Edit(RING, "control.setRelease(READ, newRead); // R4",
+                    List.of(new Edit(CONSUMER_STEPS, "control.setRelease(READ, newRead); // R4",
                             "control.setPlain(READ, newRead); // BROKEN: R4 without release"),
                             new Edit("ControlBlock.java", "    abstract void setRelease(int offset, int value);",
                                     "    abstract void setRelease(int offset, int value);\n\n"
@@ -82,34 +84,34 @@ public final class BrokenVariants {
             new Variant("write-before-last", "R3",
                     "a wrapping commit stores write before the watermark", true,
                     "WrapPublishesWatermarkFirst|ConsumerFollowsWatermark|SplitReadAcrossWrap|FrameAfterWrap",
-                    List.of(new Edit(RING, "int nw = start + used;", "int nw = start + used;\n        int brokenLast = -1;"),
-                            new Edit(RING, "control.setRelease(LAST, w); // R3: the watermark before the write that needs it",
+                    List.of(new Edit(PRODUCER_STEPS, "int nw = start + used;", "int nw = start + used;\n        int brokenLast = -1;"),
+                            new Edit(PRODUCER_STEPS, "control.setRelease(LAST, w); // R3: the watermark before the write that needs it",
                                     "brokenLast = w; // BROKEN: R3, the watermark after write"),
-                            new Edit(RING, "control.setRelease(WRITE, nw); // R2: publishes the bytes (and R3: the watermark)",
+                            new Edit(PRODUCER_STEPS, "control.setRelease(WRITE, nw); // R2: publishes the bytes (and R3: the watermark)",
                                     "control.setRelease(WRITE, nw);\n        if (brokenLast >= 0) {\n"
                                             + "            control.setRelease(LAST, brokenLast);\n        }"))),
             new Variant("last-loaded-first", "R3",
                     "the consumer loads the watermark before write", true,
                     "WrapPublishesWatermarkFirst|ConsumerFollowsWatermark|SplitReadAcrossWrap|ExactFitAtTail",
-                    List.of(new Edit(RING, "w = control.getAcquire(WRITE); // R2: bytes up to w are visible",
+                    List.of(new Edit(CONSUMER_STEPS, "w = control.getAcquire(WRITE); // R2: bytes up to w are visible",
                             "l = control.getAcquire(LAST); // BROKEN: R3, the watermark first"),
-                            new Edit(RING, "l = control.getAcquire(LAST); // R3: after write, so it matches w",
+                            new Edit(CONSUMER_STEPS, "l = control.getAcquire(LAST); // R3: after write, so it matches w",
                                     "w = control.getAcquire(WRITE);"))),
             new Variant("inversion-not-strict", "R6",
                     "an inverted grant may end exactly at read (<= instead of <)", true,
                     "SplitReadAcrossWrap|WrapPublishesWatermarkFirst|ConsumerFollowsWatermark",
-                    List.of(new Edit(RING, "return n < r - w ? w : -1; // inverted: R6",
+                    List.of(new Edit(PRODUCER_STEPS, "return n < r - w ? w : -1; // inverted: R6",
                             "return n <= r - w ? w : -1; // BROKEN: R6"))),
             new Variant("read-zero-not-published", "R5",
                     "the consumer follows the watermark without publishing read = 0 (bbqueue's mutation H)", true,
                     "DrainedRingHandshake|ConsumerFollowsWatermark",
-                    List.of(new Edit(RING, "publishRead(0); // R5", "// BROKEN: R5, read = 0 not published"))),
+                    List.of(new Edit(CONSUMER_STEPS, "publishRead(0); // R5", "// BROKEN: R5, read = 0 not published"))),
             new Variant("empty-wrap-write-first", "R8",
                     "the drained-ring handshake stores write = 0 before last = p", true,
                     "DrainedRingHandshake",
-                    List.of(new Edit(RING, "            control.setRelease(LAST, w); // R3: before write\n",
+                    List.of(new Edit(PRODUCER_STEPS, "            control.setRelease(LAST, w); // R3: before write\n",
                             "            // BROKEN: R8, the watermark is stored after write below\n"),
-                            new Edit(RING, "        control.setRelease(WRITE, 0); // R3\n",
+                            new Edit(PRODUCER_STEPS, "        control.setRelease(WRITE, 0); // R3\n",
                                     "        control.setRelease(WRITE, 0);\n        control.setRelease(LAST, pLast); // BROKEN: R8/R3\n"))),
             new Variant("no-second-look-before-parking", "R9",
                     "a waiter parks without looking at the other side's index after registering", true,
@@ -120,8 +122,10 @@ public final class BrokenVariants {
             new Variant("no-fence-before-waking", "R9",
                     "commits and releases read the waiter flag without the full fence after their store", true,
                     "NoLostWakeUp|BlockedSides",
-                    List.of(new Edit(RING, "VarHandle.fullFence(); // R9: the publication before the waiter-flag load",
-                            "// BROKEN: R9, no fence", 2))),
+                    List.of(new Edit(PRODUCER_STEPS, "VarHandle.fullFence(); // R9: the publication before the waiter-flag load",
+                            "// BROKEN: R9, no fence"),
+                            new Edit(CONSUMER_STEPS, "VarHandle.fullFence(); // R9: the publication before the waiter-flag load",
+                                    "// BROKEN: R9, no fence"))),
             new Variant("end-without-second-look", "R10",
                     "a consumer that sees the producer's closed flag reports the end without looking again", true,
                     "CloseDeliversCommittedBytes|BlockedSides",
@@ -132,7 +136,7 @@ public final class BrokenVariants {
             new Variant("wrapped-flag-not-cleared", "R11",
                     "a frame that wraps does not clear its flag byte, which still holds an older frame's header", true,
                     "FrameAfterWrap",
-                    List.of(new Edit(RING, "data.put(start, (byte) 0); // R11: after a wrap the flag byte may hold an older lap's bytes",
+                    List.of(new Edit(PRODUCER_STEPS, "data.put(start, (byte) 0); // R11: after a wrap the flag byte may hold an older lap's bytes",
                             "// BROKEN: R11, stale flag byte kept"))),
             new Variant("frame-published-before-payload", "R11 R2",
                     "a copied frame is committed before its bytes are copied in", true,
@@ -144,7 +148,7 @@ public final class BrokenVariants {
             new Variant("flag-without-release-fence", "R11",
                     "the frame's flag byte is stored without the release fence before it", false,
                     "FramesArriveWhole|FrameAfterWrap",
-                    List.of(new Edit(RING, "        VarHandle.releaseFence(); // R11\n        data.put(start, first);",
+                    List.of(new Edit(PRODUCER_STEPS, "        VarHandle.releaseFence(); // R11\n        data.put(start, first);",
                             "        data.put(start, first); // BROKEN: R11, no release fence"))));
 
     private BrokenVariants() {
