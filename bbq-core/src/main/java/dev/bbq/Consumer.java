@@ -38,15 +38,6 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
     }
 
     /**
-     * The ring's size: the most committed bytes that can wait for this consumer at once.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
-    }
-
-    /**
      * Grants committed bytes that follow each other in the ring, oldest first, or returns
      * {@code null} if none are committed. When the committed bytes wrap around the end of the ring
      * this returns those before the end; release them and read again for the rest, or use

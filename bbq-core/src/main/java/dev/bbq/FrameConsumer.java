@@ -35,16 +35,6 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
     }
 
     /**
-     * The ring's size, headers included: frames and their headers waiting for this consumer never
-     * take more.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
-    }
-
-    /**
      * Hands out the oldest frame, or {@code null} if there is none.
      *
      * <p>Memory consistency effects: actions in the producer's thread prior to committing the frame

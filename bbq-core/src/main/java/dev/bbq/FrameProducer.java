@@ -41,15 +41,6 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
     }
 
     /**
-     * The ring's size, headers included; see {@link #maxFrameLength()} for the largest frame.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
-    }
-
-    /**
      * The largest frame this queue can ever accept: a frame is one exact grant and never wraps, so
      * it and its header must fit in the ring.
      *
@@ -122,12 +113,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrant(int maxLength, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
-        int start = ring.tryGrantFrame(maxLength, true);
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, FrameHeader.width(maxLength), maxLength);
-        return true;
+        return grant.open(ring, ring.tryGrantFrame(maxLength, true), FrameHeader.width(maxLength), maxLength);
     }
 
     /**
@@ -153,11 +139,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         if (start < 0) {
             start = Waiting.grantExact(ring, width + maxLength, nanos);
         }
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, width, maxLength);
-        return true;
+        return grant.open(ring, start, width, maxLength);
     }
 
     /**

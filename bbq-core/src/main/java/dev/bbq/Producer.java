@@ -40,15 +40,6 @@ public final class Producer extends QueueHalf implements AutoCloseable {
     }
 
     /**
-     * The ring's size: the largest grant this producer can ever receive.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
-    }
-
-    /**
      * Reserves exactly {@code n} contiguous bytes, or returns {@code null} if that much contiguous
      * space is not free now.
      *
@@ -118,12 +109,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrantExact(int n, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
-        int start = ring.tryGrantExact(n);
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, 0, n);
-        return true;
+        return grant.open(ring, ring.tryGrantExact(n), 0, n);
     }
 
     /**
@@ -148,11 +134,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         if (start < 0) {
             start = Waiting.grantExact(ring, n, nanos);
         }
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, 0, n);
-        return true;
+        return grant.open(ring, start, 0, n);
     }
 
     /**
@@ -223,11 +205,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
     public boolean tryGrantMax(int max, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
         int n = ring.tryGrantMax(max, false);
-        if (n == 0) {
-            return false;
-        }
-        grant.open(ring, ring.grantStart(), 0, n);
-        return true;
+        return grant.open(ring, n == 0 ? -1 : ring.grantStart(), 0, n);
     }
 
     /**
@@ -252,11 +230,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         if (n == 0) {
             n = Waiting.grantMax(ring, max, nanos);
         }
-        if (n == 0) {
-            return false;
-        }
-        grant.open(ring, ring.grantStart(), 0, n);
-        return true;
+        return grant.open(ring, n == 0 ? -1 : ring.grantStart(), 0, n);
     }
 
     /**
