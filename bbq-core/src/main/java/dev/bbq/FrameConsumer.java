@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * or as a {@link FrameHandler} call of a drain), and actions prior to releasing a frame
  * <i>happen-before</i> the producer's writes into its space (see the package documentation).
  */
-public final class FrameConsumer extends QueueHalf implements AutoCloseable {
+public final class FrameConsumer extends ConsumerHalf implements AutoCloseable {
 
     FrameConsumer(Ring ring) {
         super(ring);
@@ -209,20 +209,6 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
     private int drainNow(FrameHandler handler, int maxFrames) {
         int available = ring.readableFrames();
         return available == 0 ? 0 : FrameWalk.walk(ring, ring.readStart(), available, handler, maxFrames, Long.MAX_VALUE, null);
-    }
-
-    /**
-     * Closes the consumer: a held frame is dropped (it stays unreleased), the producer's next call
-     * throws {@link QueueClosedException}, and a producer blocked waiting for room wakes at once.
-     * Closing twice does nothing.
-     *
-     * <p>Memory consistency effects: actions in the consumer's thread prior to closing, every release
-     * included, <i>happen-before</i> actions in the producer's thread after it sees the close (a call that
-     * throws {@link QueueClosedException}, or {@link FrameProducer#isClosed()} returning {@code true}).
-     */
-    @Override
-    public void close() {
-        ring.closeConsumer();
     }
 
     /**

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * consumer's release of space <i>happens-before</i> this producer's writes into it through a later
  * grant (see the package documentation).
  */
-public final class Producer extends QueueHalf implements AutoCloseable {
+public final class Producer extends ProducerHalf implements AutoCloseable {
 
     Producer(Ring ring) {
         super(ring);
@@ -274,29 +274,6 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public OutputStream asOutputStream() {
         return new QueueOutputStream(this);
-    }
-
-    /**
-     * Closes the producer: an open grant is abandoned (nothing of it is published), everything
-     * committed before stays readable, and the consumer sees the end of the stream once it has read
-     * it; a consumer blocked waiting for data wakes at once. Closing twice does nothing.
-     *
-     * <p>Memory consistency effects: actions in the producer's thread prior to closing, every commit
-     * included, <i>happen-before</i> actions in the consumer's thread after it sees the end of the stream.
-     */
-    @Override
-    public void close() {
-        ring.closeProducer();
-    }
-
-    /**
-     * Whether grants are over for this producer: it closed itself, or the consumer has closed and
-     * nobody will read what is committed.
-     *
-     * @return whether this producer, or the consumer, has closed: no more grants can be made
-     */
-    public boolean isClosed() {
-        return ring.producerDone();
     }
 
     @Override

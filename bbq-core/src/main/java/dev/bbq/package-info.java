@@ -55,7 +55,8 @@
  *       each frame, whose first byte doubles as the frame's in-band commit flag (R11), and its
  *       {@code INDEX_MARK}.</li>
  *   <li>{@code QueueHalf} is the base of the four halves: their {@code Ring} reference between
- *       cache-line pads ({@code LinePad}), and {@code capacity()}. {@code GrantBytes} holds the
+ *       cache-line pads ({@code LinePad}), and {@code capacity()}; {@code ProducerHalf} and
+ *       {@code ConsumerHalf} add each side's {@code close()}. {@code GrantBytes} holds the
  *       view-free accessors all grants share. The one-shot grants have one base per side,
  *       {@code OneShotWriteGrant} ({@code WriteGrant}, {@code FrameGrant}) and
  *       {@code OneShotReadGrant} ({@code SplitReadGrant}, and through {@code InPlaceReadGrant}
