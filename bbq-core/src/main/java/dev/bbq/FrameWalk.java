@@ -19,9 +19,9 @@ final class FrameWalk {
      * {@code maxBytes} payload bytes together.
      *
      * @param window null for a drain, which releases the frames it handed over (also when the
-     *        handler or a corrupt header throws); otherwise the window that holds them, told where the
-     *        walk ended (also when the handler throws), and a corrupt header after the first ends the
-     *        walk before it instead of throwing
+     *        handler or a corrupt header throws) and ignores {@code maxBytes}; otherwise the window
+     *        that holds them, told where the walk ended (also when the handler throws), and a corrupt
+     *        header after the first ends the walk before it instead of throwing
      * @return how many frames were handed over
      */
     static int walk(Ring r, int pos, int available, FrameHandler handler, int maxFrames, long maxBytes,
@@ -29,9 +29,8 @@ final class FrameWalk {
         int end = pos + available;
         int count = 0;
         int released = 0;
-        long bytes = 0;
-        int held = 0; // bytes handed over since the last release (a drain's)
-        int releaseEvery = r.releaseEvery;
+        int held = 0; // a drain's bytes handed over since its last release
+        long bytes = 0; // a window's payload bytes
         ByteBuffer data = r.data;
         ByteBuffer view = r.consumerView();
         try {
@@ -42,27 +41,32 @@ final class FrameWalk {
                     header = FrameHeader.decode(data, pos, end - pos);
                 } catch (IllegalStateException corrupt) {
                     if (window == null) {
-                        throw corrupt; // the frames before it are released below
+                        throw corrupt; // a drain's frames before it are released on the way out
                     }
-                    break; // a window's read reports it when it starts here
-                }
-                int length = (int) header;
-                if (count > 0 && bytes + length > maxBytes) {
-                    break;
+                    break; // after a window's first frame: the read that starts here reports it
                 }
                 int payload = pos + (int) (header >>> 32);
-                int next = payload + length;
+                int next = payload + (int) header;
+                if (window != null) {
+                    if (count > 0 && bytes + (int) header > maxBytes) {
+                        break;
+                    }
+                    bytes += (int) header; // before the call: a handler that throws leaves its frame held
+                }
                 view.clear();
                 view.position(payload);
                 view.limit(next);
                 pos = next;
                 count++;
-                bytes += length;
                 handler.onFrame(view);
-                if (count == maxFrames || bytes >= maxBytes) {
+                if (count == maxFrames) {
                     break;
                 }
-                if (window == null && (held += next - start) >= releaseEvery) {
+                if (window != null) {
+                    if (bytes >= maxBytes) {
+                        break;
+                    }
+                } else if ((held += next - start) >= r.releaseEvery) {
                     // R4: the handler has returned, so every read of these frames comes first.
                     r.releaseTo(pos, count - released);
                     released = count;
