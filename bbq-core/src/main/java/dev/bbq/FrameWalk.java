@@ -19,9 +19,9 @@ final class FrameWalk {
      * {@code maxBytes} payload bytes together.
      *
      * @param window null for a drain, which releases the frames it handed over (also when the
-     *        handler or a corrupt header throws) and ignores {@code maxBytes}; otherwise the window
-     *        that holds them, told where the walk ended (also when the handler throws), and a corrupt
-     *        header after the first ends the walk before it instead of throwing
+     *        handler or a corrupt header throws); otherwise the window that holds them, told where the
+     *        walk ended (also when the handler throws), and a corrupt header after the first ends the
+     *        walk before it instead of throwing
      * @return how many frames were handed over
      */
     static int walk(Ring r, int pos, int available, FrameHandler handler, int maxFrames, long maxBytes,
@@ -29,8 +29,9 @@ final class FrameWalk {
         int end = pos + available;
         int count = 0;
         int released = 0;
-        int held = 0; // a drain's bytes handed over since its last release
-        long bytes = 0; // a window's payload bytes
+        long bytes = 0;
+        int held = 0; // bytes handed over since the last release (a drain's)
+        int releaseEvery = r.releaseEvery;
         ByteBuffer data = r.data;
         ByteBuffer view = r.consumerView();
         try {
@@ -41,32 +42,27 @@ final class FrameWalk {
                     header = FrameHeader.decode(data, pos, end - pos);
                 } catch (IllegalStateException corrupt) {
                     if (window == null) {
-                        throw corrupt; // a drain's frames before it are released on the way out
+                        throw corrupt; // the frames before it are released below
                     }
-                    break; // after a window's first frame: the read that starts here reports it
+                    break; // a window's read reports it when it starts here
+                }
+                int length = (int) header;
+                if (count > 0 && bytes + length > maxBytes) {
+                    break;
                 }
                 int payload = pos + (int) (header >>> 32);
-                int next = payload + (int) header;
-                if (window != null) {
-                    if (count > 0 && bytes + (int) header > maxBytes) {
-                        break;
-                    }
-                    bytes += (int) header; // before the call: a handler that throws leaves its frame held
-                }
+                int next = payload + length;
                 view.clear();
                 view.position(payload);
                 view.limit(next);
                 pos = next;
                 count++;
+                bytes += length;
                 handler.onFrame(view);
-                if (count == maxFrames) {
+                if (count == maxFrames || bytes >= maxBytes) {
                     break;
                 }
-                if (window != null) {
-                    if (bytes >= maxBytes) {
-                        break;
-                    }
-                } else if ((held += next - start) >= r.releaseEvery) {
+                if (window == null && (held += next - start) >= releaseEvery) {
                     // R4: the handler has returned, so every read of these frames comes first.
                     r.releaseTo(pos, count - released);
                     released = count;
