@@ -1,5 +1,6 @@
 package dev.bbq;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -208,7 +209,59 @@ public final class FrameConsumer extends ConsumerHalf implements AutoCloseable {
 
     private int drainNow(FrameHandler handler, int maxFrames) {
         int available = ring.readableFrames();
-        return available == 0 ? 0 : FrameWalk.walk(ring, ring.readStart(), available, handler, maxFrames, Long.MAX_VALUE, null);
+        if (available == 0) {
+            return 0;
+        }
+        int pos = ring.readStart();
+        int end = pos + available;
+        int count = 0;
+        int released = 0;
+        int held = 0; // bytes handed over since the last release
+        int releaseEvery = ring.releaseEvery;
+        ByteBuffer data = ring.data;
+        ByteBuffer view = ring.consumerView();
+        try {
+            while (true) {
+                int start = pos;
+                long header = FrameHeader.decode(data, pos, end - pos);
+                int payload = pos + (int) (header >>> 32);
+                int next = payload + (int) header;
+                view.clear();
+                view.position(payload);
+                view.limit(next);
+                pos = next;
+                count++;
+                handler.onFrame(view);
+                if (count == maxFrames) {
+                    break;
+                }
+                if ((held += next - start) >= releaseEvery) {
+                    // R4: the handler has returned, so every read of these frames comes first.
+                    ring.releaseTo(pos, count - released);
+                    released = count;
+                    held = 0;
+                }
+                if (pos == end) {
+                    // The region is used up: look again (the producer may have committed more, or
+                    // wrapped), without publishing anything yet.
+                    available = ring.readableFrames(pos);
+                    if (available == 0) {
+                        break;
+                    }
+                    pos = ring.readStart();
+                    end = pos + available;
+                } else if (!ring.frameReady(pos)) {
+                    // R11: the next frame's commit is still between its two stores; or R12: a skip
+                    // record, which the next call releases once these frames are released
+                    break;
+                }
+            }
+        } finally {
+            if (count > released) {
+                ring.releaseTo(pos, count - released);
+            }
+        }
+        return count;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bbq;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -123,14 +124,52 @@ public final class FrameWindow implements AutoCloseable {
         r.reads.open();
         ring = r;
         id = r.reads.id();
-        return FrameWalk.walk(r, pos, available, handler, maxFrames, maxBytes, this);
-    }
-
-    /** Where the walk of the last read ended, and what it handed over: the frames this window holds. */
-    void holding(int end, int frames, long bytes) {
-        this.end = end;
-        this.frames = frames;
-        this.bytes = bytes;
+        frames = 0;
+        bytes = 0;
+        int limit = pos + available;
+        ByteBuffer data = r.data;
+        ByteBuffer view = r.consumerView();
+        try {
+            while (true) {
+                long header;
+                try {
+                    header = FrameHeader.decode(data, pos, limit - pos);
+                } catch (IllegalStateException corrupt) {
+                    break; // reported by the read that starts here
+                }
+                int length = (int) header;
+                if (frames > 0 && bytes + length > maxBytes) {
+                    break;
+                }
+                int payload = pos + (int) (header >>> 32);
+                int next = payload + length;
+                view.clear();
+                view.position(payload);
+                view.limit(next);
+                pos = next;
+                frames++;
+                bytes += length;
+                handler.onFrame(view);
+                if (frames == maxFrames || bytes >= maxBytes) {
+                    break;
+                }
+                if (pos == limit) {
+                    // The region is used up: look again past it (the producer may have committed
+                    // more, or wrapped), publishing nothing: these frames stay held (as in a drain).
+                    available = r.readableFrames(pos);
+                    if (available == 0) {
+                        break;
+                    }
+                    pos = r.readStart();
+                    limit = pos + available;
+                } else if (!r.frameReady(pos)) {
+                    break; // R11: the next frame's commit is still in flight; or R12, a skip record
+                }
+            }
+        } finally {
+            end = pos; // a handler that throws leaves its frame held with those before it
+        }
+        return frames;
     }
 
     /**
