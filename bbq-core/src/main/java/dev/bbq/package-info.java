@@ -60,9 +60,7 @@
  *       view-free accessors all grants share. The one-shot grants have one base per side,
  *       {@code OneShotWriteGrant} ({@code WriteGrant}, {@code FrameGrant}) and
  *       {@code OneShotReadGrant} ({@code SplitReadGrant}, and through {@code InPlaceReadGrant}
- *       {@code ReadGrant} and {@code Frame}); the reusable ones share {@code ReusableGrant}.
- *       {@code FrameWalk} is the walk over consecutive frames of a drain and of a
- *       {@code FrameWindow}.</li>
+ *       {@code ReadGrant} and {@code Frame}); the reusable ones share {@code ReusableGrant}.</li>
  *   <li>{@code Waiting} holds the wait loops behind every blocking call; {@code ParkingWaiter} is a
  *       side's parking place, whose parked thread is the waiter-present flag of R9.
  *       {@code BusySpinWait}, {@code YieldingWait}, {@code BackoffWait} and {@code BlockingWait} are
