@@ -31,19 +31,10 @@ import java.util.concurrent.TimeUnit;
  * it those bytes, and actions prior to a release <i>happen-before</i> the producer's writes into the
  * released space (see the package documentation).
  */
-public final class Consumer extends QueueHalf implements AutoCloseable {
+public final class Consumer extends ConsumerHalf implements AutoCloseable {
 
     Consumer(Ring ring) {
         super(ring);
-    }
-
-    /**
-     * The ring's size: the most committed bytes that can wait for this consumer at once.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
     }
 
     /**
@@ -249,20 +240,6 @@ public final class Consumer extends QueueHalf implements AutoCloseable {
      */
     public InputStream asInputStream() {
         return new QueueInputStream(this, ring);
-    }
-
-    /**
-     * Closes the consumer: an open read grant is dropped (its bytes stay unreleased), the producer's
-     * next grant call throws {@link QueueClosedException} so a driver thread can stop, and a
-     * producer blocked waiting for room wakes at once. Closing twice does nothing.
-     *
-     * <p>Memory consistency effects: actions in the consumer's thread prior to closing, every release
-     * included, <i>happen-before</i> actions in the producer's thread after it sees the close (a grant call
-     * that throws {@link QueueClosedException}, or {@link Producer#isClosed()} returning {@code true}).
-     */
-    @Override
-    public void close() {
-        ring.closeConsumer();
     }
 
     /**

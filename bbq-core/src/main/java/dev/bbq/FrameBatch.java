@@ -142,12 +142,6 @@ public final class FrameBatch extends ReusableGrant implements AutoCloseable {
         ended(r);
     }
 
-    /** Ends the batch without publishing anything, if it is open; otherwise does nothing. */
-    @Override
-    public void close() {
-        closeGrant();
-    }
-
     @Override
     public String toString() {
         return "FrameBatch[" + frames + " frames" + (isOpen() ? ", " + (start + length - position) + " bytes left]" : ", ended]");

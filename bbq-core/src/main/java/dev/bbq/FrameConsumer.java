@@ -29,20 +29,10 @@ import java.util.concurrent.TimeUnit;
  * or as a {@link FrameHandler} call of a drain), and actions prior to releasing a frame
  * <i>happen-before</i> the producer's writes into its space (see the package documentation).
  */
-public final class FrameConsumer extends QueueHalf implements AutoCloseable {
+public final class FrameConsumer extends ConsumerHalf implements AutoCloseable {
 
     FrameConsumer(Ring ring) {
         super(ring);
-    }
-
-    /**
-     * The ring's size, headers included: frames and their headers waiting for this consumer never
-     * take more.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
     }
 
     /**
@@ -272,20 +262,6 @@ public final class FrameConsumer extends QueueHalf implements AutoCloseable {
             }
         }
         return count;
-    }
-
-    /**
-     * Closes the consumer: a held frame is dropped (it stays unreleased), the producer's next call
-     * throws {@link QueueClosedException}, and a producer blocked waiting for room wakes at once.
-     * Closing twice does nothing.
-     *
-     * <p>Memory consistency effects: actions in the consumer's thread prior to closing, every release
-     * included, <i>happen-before</i> actions in the producer's thread after it sees the close (a call that
-     * throws {@link QueueClosedException}, or {@link FrameProducer#isClosed()} returning {@code true}).
-     */
-    @Override
-    public void close() {
-        ring.closeConsumer();
     }
 
     /**

@@ -34,19 +34,10 @@ import java.util.concurrent.TimeUnit;
  * <i>happen-before</i> actions in the consumer's thread after it receives that frame (see the
  * package documentation).
  */
-public final class FrameProducer extends QueueHalf implements AutoCloseable {
+public final class FrameProducer extends ProducerHalf implements AutoCloseable {
 
     FrameProducer(Ring ring) {
         super(ring);
-    }
-
-    /**
-     * The ring's size, headers included; see {@link #maxFrameLength()} for the largest frame.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
     }
 
     /**
@@ -122,12 +113,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrant(int maxLength, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
-        int start = ring.tryGrantFrame(maxLength, true);
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, FrameHeader.width(maxLength), maxLength);
-        return true;
+        return grant.open(ring, ring.tryGrantFrame(maxLength, true), FrameHeader.width(maxLength), maxLength);
     }
 
     /**
@@ -153,11 +139,7 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         if (start < 0) {
             start = Waiting.grantExact(ring, width + maxLength, nanos);
         }
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, width, maxLength);
-        return true;
+        return grant.open(ring, start, width, maxLength);
     }
 
     /**
@@ -334,29 +316,6 @@ public final class FrameProducer extends QueueHalf implements AutoCloseable {
         int width = FrameHeader.width(len);
         ring.putBytes(start + width, src, off, len);
         ring.commitFrame(start, width, len);
-    }
-
-    /**
-     * Closes the producer: an open frame grant is abandoned, every committed frame stays readable,
-     * and the consumer sees the end of the stream after the last one; a consumer blocked waiting
-     * wakes at once. Closing twice does nothing.
-     *
-     * <p>Memory consistency effects: actions in the producer's thread prior to closing, every commit
-     * included, <i>happen-before</i> actions in the consumer's thread after it sees the end of the stream.
-     */
-    @Override
-    public void close() {
-        ring.closeProducer();
-    }
-
-    /**
-     * Whether frames are over for this producer: it closed itself, or the consumer has closed and
-     * nobody will read what is committed.
-     *
-     * @return whether this producer, or the consumer, has closed: no more frames can be written
-     */
-    public boolean isClosed() {
-        return ring.producerDone();
     }
 
     @Override

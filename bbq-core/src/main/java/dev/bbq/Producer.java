@@ -33,19 +33,10 @@ import java.util.concurrent.TimeUnit;
  * consumer's release of space <i>happens-before</i> this producer's writes into it through a later
  * grant (see the package documentation).
  */
-public final class Producer extends QueueHalf implements AutoCloseable {
+public final class Producer extends ProducerHalf implements AutoCloseable {
 
     Producer(Ring ring) {
         super(ring);
-    }
-
-    /**
-     * The ring's size: the largest grant this producer can ever receive.
-     *
-     * @return the ring's size in bytes
-     */
-    public int capacity() {
-        return ring.capacity;
     }
 
     /**
@@ -118,12 +109,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public boolean tryGrantExact(int n, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
-        int start = ring.tryGrantExact(n);
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, 0, n);
-        return true;
+        return grant.open(ring, ring.tryGrantExact(n), 0, n);
     }
 
     /**
@@ -148,11 +134,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         if (start < 0) {
             start = Waiting.grantExact(ring, n, nanos);
         }
-        if (start < 0) {
-            return false;
-        }
-        grant.open(ring, start, 0, n);
-        return true;
+        return grant.open(ring, start, 0, n);
     }
 
     /**
@@ -223,11 +205,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
     public boolean tryGrantMax(int max, ReusableWriteGrant grant) {
         ReusableWriteGrant.checkFree(grant);
         int n = ring.tryGrantMax(max, false);
-        if (n == 0) {
-            return false;
-        }
-        grant.open(ring, ring.grantStart(), 0, n);
-        return true;
+        return grant.open(ring, n == 0 ? -1 : ring.grantStart(), 0, n);
     }
 
     /**
@@ -252,11 +230,7 @@ public final class Producer extends QueueHalf implements AutoCloseable {
         if (n == 0) {
             n = Waiting.grantMax(ring, max, nanos);
         }
-        if (n == 0) {
-            return false;
-        }
-        grant.open(ring, ring.grantStart(), 0, n);
-        return true;
+        return grant.open(ring, n == 0 ? -1 : ring.grantStart(), 0, n);
     }
 
     /**
@@ -300,29 +274,6 @@ public final class Producer extends QueueHalf implements AutoCloseable {
      */
     public OutputStream asOutputStream() {
         return new QueueOutputStream(this);
-    }
-
-    /**
-     * Closes the producer: an open grant is abandoned (nothing of it is published), everything
-     * committed before stays readable, and the consumer sees the end of the stream once it has read
-     * it; a consumer blocked waiting for data wakes at once. Closing twice does nothing.
-     *
-     * <p>Memory consistency effects: actions in the producer's thread prior to closing, every commit
-     * included, <i>happen-before</i> actions in the consumer's thread after it sees the end of the stream.
-     */
-    @Override
-    public void close() {
-        ring.closeProducer();
-    }
-
-    /**
-     * Whether grants are over for this producer: it closed itself, or the consumer has closed and
-     * nobody will read what is committed.
-     *
-     * @return whether this producer, or the consumer, has closed: no more grants can be made
-     */
-    public boolean isClosed() {
-        return ring.producerDone();
     }
 
     @Override

@@ -2,7 +2,8 @@ package dev.bbq;
 
 /**
  * The base of the four halves ({@link Producer}, {@link Consumer}, {@link FrameProducer},
- * {@link FrameConsumer}): the ring reference every call loads, between 128-byte pads. A half is a
+ * {@link FrameConsumer}): the ring reference every call loads, between 128-byte pads, and the
+ * one public method the four share, {@code capacity()}. A half is a
  * small object that a caller allocates next to its own objects, often one it rewrites for every
  * message (a source array it stamps, a grant); without the padding, such a neighbour on the same
  * cache line costs the other side a line transfer per call.
@@ -10,6 +11,17 @@ package dev.bbq;
 abstract class QueueHalf extends QueueHalfPad {
     QueueHalf(Ring ring) {
         super(ring);
+    }
+
+    /**
+     * The ring's size, a framed queue's frame headers included: the largest grant a producer can
+     * ever receive, and the most committed bytes that can wait for the consumer at once (for the
+     * largest frame, see {@link FrameProducer#maxFrameLength()}).
+     *
+     * @return the ring's size in bytes
+     */
+    public int capacity() {
+        return ring.capacity;
     }
 }
 

@@ -5,11 +5,12 @@ import java.util.Objects;
 /**
  * What the caller-owned grant holders ({@link ReusableWriteGrant}, {@link ReusableReadGrant},
  * {@link FrameBatch}) share: which ring and grant they hold, the staleness check of every call
- * against their side's {@link GrantIds}, and ending or closing what they hold. The fields every
+ * against their side's {@link GrantIds}, and ending or closing what they hold ({@code close()} is
+ * their public one). The fields every
  * grant rewrites sit in a padded block (see {@link LinePad}), away from whatever the allocator puts
  * next to the holder.
  */
-abstract class ReusableGrant extends ReusableGrantPad {
+abstract class ReusableGrant extends ReusableGrantPad implements AutoCloseable {
     /** Never a grant id: a side's open id is a positive id, GrantIds.NONE or GrantIds.CLOSED. */
     static final long ENDED = Long.MIN_VALUE;
 
@@ -78,8 +79,12 @@ abstract class ReusableGrant extends ReusableGrantPad {
         id = ENDED;
     }
 
-    /** Ends the grant without publishing anything, unless it has already ended. */
-    final void closeGrant() {
+    /**
+     * Ends the grant this object holds (a batch's frames included) without publishing or releasing
+     * anything; does nothing if it holds no open grant.
+     */
+    @Override
+    public final void close() {
         if (id != ENDED) {
             ids.close(id);
             id = ENDED;

@@ -169,12 +169,6 @@ public final class ReusableReadGrant extends ReusableGrant implements AutoClosea
         ended(r);
     }
 
-    /** Ends an open grant without releasing anything; does nothing if none is open. */
-    @Override
-    public void close() {
-        closeGrant();
-    }
-
     @Override
     public String toString() {
         return "ReusableReadGrant[" + (frame ? "frame, " : "") + "length=" + length

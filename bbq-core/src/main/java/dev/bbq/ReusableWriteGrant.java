@@ -38,9 +38,18 @@ public final class ReusableWriteGrant extends ReusableGrant implements AutoClose
         super(true, "reusable write grant");
     }
 
-    /** Called by a producer once its ring has opened a grant of {@code length} bytes at {@code start}. */
-    void open(Ring ring, int start, int width, int length) {
+    /**
+     * Called by a producer with where its ring opened a grant of {@code length} bytes, or a negative
+     * {@code start} when it opened none (refused, or the wait ran out).
+     *
+     * @return whether this object now holds the grant
+     */
+    boolean open(Ring ring, int start, int width, int length) {
+        if (start < 0) {
+            return false;
+        }
         take(ring, start, width, length);
+        return true;
     }
 
     /**
@@ -172,12 +181,6 @@ public final class ReusableWriteGrant extends ReusableGrant implements AutoClose
             r.commitFrame(start, width, used);
         }
         ended(r);
-    }
-
-    /** Ends an open grant without publishing anything; does nothing if none is open. */
-    @Override
-    public void close() {
-        closeGrant();
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class SharedFrameGrant implements AutoCloseable {
     }
 
     /**
-     * A new view of the frame's bytes, as {@link FrameGrant#buffer()}.
+     * A new view of the frame's bytes, as {@link FrameGrant#buffer() FrameGrant.buffer()}.
      *
      * @return a view of the frame's room, position 0, limit {@link #maxLength()}
      * @throws IllegalStateException if the grant has ended, or this is not the thread that took it

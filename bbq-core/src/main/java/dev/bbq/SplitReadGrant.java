@@ -9,19 +9,12 @@ import java.nio.ByteBuffer;
  *
  * <p>Lifecycle and misuse rules are those of {@link ReadGrant}.
  */
-public final class SplitReadGrant implements AutoCloseable {
-    private final Ring ring;
-    private final long id;
-    private final int start;
+public final class SplitReadGrant extends OneShotReadGrant {
     private final int firstLength;
-    private final int secondLength;
 
     SplitReadGrant(Ring ring, long id, int start, int firstLength, int secondLength) {
-        this.ring = ring;
-        this.id = id;
-        this.start = start;
+        super(ring, id, start, firstLength + secondLength);
         this.firstLength = firstLength;
-        this.secondLength = secondLength;
     }
 
     /**
@@ -33,7 +26,7 @@ public final class SplitReadGrant implements AutoCloseable {
      */
     public ByteBuffer first() {
         ring.reads.check(id);
-        return ring.consumerSlice(start, firstLength);
+        return ring.consumerSlice(first, firstLength);
     }
 
     /**
@@ -46,17 +39,7 @@ public final class SplitReadGrant implements AutoCloseable {
      */
     public ByteBuffer second() {
         ring.reads.check(id);
-        return ring.consumerSlice(0, secondLength);
-    }
-
-    /**
-     * The number of committed bytes this grant hands out, both regions together: the most one
-     * release of it can free.
-     *
-     * @return the number of bytes granted
-     */
-    public int length() {
-        return firstLength + secondLength;
+        return ring.consumerSlice(0, length - firstLength);
     }
 
     /**
@@ -66,36 +49,24 @@ public final class SplitReadGrant implements AutoCloseable {
      * <p>Memory consistency effects: as for {@link ReadGrant#release(int)}, the consumer's reads of
      * the released bytes <i>happen-before</i> the producer's writes into that space.
      *
-     * @param n how many bytes to free, counted across both regions: 0 to {@link #length()}
-     * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #length()};
+     * @param n how many bytes to free, counted across both regions: 0 to {@link #length() length()}
+     * @throws IllegalArgumentException if {@code n} is negative or larger than {@link #length() length()};
      *         the grant stays open
      * @throws IllegalStateException if the grant was already released or closed
      */
     public void release(int n) {
-        release(ring, id, start, firstLength, secondLength, n);
+        release(ring, id, first, firstLength, length, n);
     }
 
-    private static void release(Ring ring, long id, int start, int firstLength, int secondLength, int n) {
-        ring.reads.check(id);
-        if (n < 0 || n > firstLength + secondLength) {
-            throw new IllegalArgumentException("release of " + n + " bytes: the grant holds "
-                    + (firstLength + secondLength));
-        }
-        if (n > 0) {
+    private static void release(Ring ring, long id, int start, int firstLength, int length, int n) {
+        if (checkRelease(ring, id, length, n) > 0) {
             ring.releaseTo(n <= firstLength ? start + n : n - firstLength, 0);
         }
         ring.reads.end();
     }
 
-    /** Ends the grant without releasing anything, unless it was already released or closed. */
-    @Override
-    public void close() {
-        ring.reads.close(id);
-    }
-
     @Override
     public String toString() {
-        return "SplitReadGrant[first=" + firstLength + ", second=" + secondLength
-                + (ring.reads.isOpen(id) ? ", open]" : ", ended]");
+        return describe("SplitReadGrant", "first=" + firstLength + ", second=" + (length - firstLength));
     }
 }

@@ -56,8 +56,12 @@
  *       each frame, whose first byte doubles as the frame's in-band commit flag (R11), and its
  *       {@code INDEX_MARK}.</li>
  *   <li>{@code QueueHalf} is the base of the four halves: their {@code Ring} reference between
- *       cache-line pads ({@code LinePad}). {@code GrantBytes} holds the view-free accessors all
- *       grants share.</li>
+ *       cache-line pads ({@code LinePad}), and {@code capacity()}; {@code ProducerHalf} and
+ *       {@code ConsumerHalf} add each side's {@code close()}. {@code GrantBytes} holds the
+ *       view-free accessors all grants share. The one-shot grants have one base per side,
+ *       {@code OneShotWriteGrant} ({@code WriteGrant}, {@code FrameGrant}) and
+ *       {@code OneShotReadGrant} ({@code SplitReadGrant}, and through {@code InPlaceReadGrant}
+ *       {@code ReadGrant} and {@code Frame}); the reusable ones share {@code ReusableGrant}.</li>
  *   <li>{@code Waiting} holds the wait loops behind every blocking call; {@code ParkingWaiter} is a
  *       side's parking place, whose parked thread is the waiter-present flag of R9.
  *       {@code BusySpinWait}, {@code YieldingWait}, {@code BackoffWait} and {@code BlockingWait} are

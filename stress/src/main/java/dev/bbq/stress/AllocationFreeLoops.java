@@ -92,9 +92,9 @@ final class AllocationFreeLoops {
             + " and the bytes are copied out with ReadGrant.get(index, dst, off, len)";
     private static final String WRITE_GRANT_BULK = "Producer.tryGrantExact: its WriteGrant (32 B) when the call site also"
             + " returns null and the bytes are copied in with WriteGrant.put(index, src, off, len)";
-    private static final String FRAME_BULK = "FrameConsumer.tryRead: its Frame (40 B) when the call site also returns null"
+    private static final String FRAME_BULK = "FrameConsumer.tryRead: its Frame (32 B) when the call site also returns null"
             + " and the bytes are copied out with Frame.get(index, dst, off, len)";
-    private static final String FRAME = "FrameConsumer.tryRead: its Frame (40 B) when the call site also returns null";
+    private static final String FRAME = "FrameConsumer.tryRead: its Frame (32 B) when the call site also returns null";
     private static final String WRITE_GRANT = "Producer.tryGrantExact: its WriteGrant (32 B) when the call site also returns null";
     private static final String WRITE_GRANT_TWR = "Producer.tryGrantExact: its WriteGrant (32 B) held in try-with-resources";
     private static final String FRAME_GRANT_TWR = "FrameProducer.tryGrant: its FrameGrant (32 B) held in try-with-resources";
@@ -116,7 +116,7 @@ final class AllocationFreeLoops {
         RAW_TRY_WITH_RESOURCES("raw-try-with-resources", "raw, with both grants in try-with-resources (the README's idiom)",
                 24, 32, WRITE_GRANT_TWR),
         FRAMED_POLLING_READ("framed-polling-read", "framed, plus a FrameConsumer.tryRead on the empty ring (null) in every cycle",
-                24, 40, FRAME),
+                24, 32, FRAME),
         FRAMED_TRY_WITH_RESOURCES("framed-try-with-resources", "framed, with the grant and the frame in try-with-resources",
                 24, 32, FRAME_GRANT_TWR),
         RAW_VIEW_FREE_POLLING("raw-view-free-polling", "raw-view-free, plus a Consumer.tryRead on the empty ring (null) in every cycle",
@@ -124,7 +124,7 @@ final class AllocationFreeLoops {
         RAW_VIEW_FREE_REFUSED_GRANT("raw-view-free-refused-grant",
                 "raw-view-free, plus a refused Producer.tryGrantExact (null) in every cycle", 25, 32, WRITE_GRANT_BULK),
         FRAMED_VIEW_FREE_POLLING("framed-view-free-polling",
-                "framed-view-free, plus a FrameConsumer.tryRead on the empty ring (null) in every cycle", 25, 40, FRAME_BULK),
+                "framed-view-free, plus a FrameConsumer.tryRead on the empty ring (null) in every cycle", 25, 32, FRAME_BULK),
         FRAMED_POLLING_COPY_DRAIN("framed-polling-copy-drain",
                 "framed-copy-drain, plus an empty drain and a refused tryWrite in every cycle"),
         MAPPED_WAITING("mapped-waiting", "framed-polling-copy-drain on a queue file, plus every 256th cycle a timed"
