@@ -44,6 +44,7 @@ import java.util.concurrent.locks.LockSupport;
  *        [--jvm PATH] [--jvm-args "FLAGS"] [--out FILE.csv]
  *   java -jar bench/target/benchmarks.jar paired --bulk 4096,65536     # bbq raw and Agrona against a one-thread copy
  *   java -jar bench/target/benchmarks.jar paired --mode latency        # median round trip per round, 64 B
+ *   java -jar bench/target/benchmarks.jar paired --mode one-jvm        # all candidates in one JVM, see OneJvm
  * </pre>
  *
  * <p>With {@code --bulk}, the candidates are {@link Bulk} kinds moving chunks of the given sizes
@@ -51,7 +52,10 @@ import java.util.concurrent.locks.LockSupport;
  * GiB/s. With {@code --mode latency}, each candidate's round trips of all measured rounds are also
  * pooled into one distribution ({@link RoundTrips}) for its rare stalls; with {@code --out}, each
  * pooled distribution is written beside the CSV as an {@code .hgrm} file, and a chart of them all
- * as a PNG.
+ * as a PNG. With {@code --mode one-jvm}, the candidates (default: bbq framed write, framed grant and
+ * raw reusable against Agrona claim on 64 B, 256 B and bimodal sizes) share one JVM with code that
+ * gives their {@code ByteBuffer} call sites other buffer types ({@link OneJvm}); rounds still rotate
+ * and ratios are still per round.
  */
 public final class Paired {
     private static final int MASK = Workload.PERIOD - 1;
@@ -70,6 +74,10 @@ public final class Paired {
         if (args.length > 0 && args[0].equals("child-bulk")) {
             child(Bulk.valueOf(args[1]).open(Integer.parseInt(args[2]), Integer.parseInt(args[3])),
                     new int[Workload.PERIOD]);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("child-one-jvm")) {
+            OneJvm.child(args[1], args[2], args[3]);
             return;
         }
         if (args.length > 0 && args[0].equals("child-latency")) {
@@ -92,6 +100,7 @@ public final class Paired {
         Path out = null;
         boolean bulk = false;
         boolean latency = false;
+        boolean oneJvm = false;
         for (int i = 0; i < args.length - 1; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -107,10 +116,13 @@ public final class Paired {
                 case "--out": out = Paths.get(value); break;
                 case "--bulk": bulk = true; workloads = List.of(value.split(",")); break;
                 case "--mode":
-                    if (!value.equals("latency")) {
-                        throw new IllegalArgumentException("--mode " + value + ": only latency");
+                    if (value.equals("latency")) {
+                        latency = true;
+                    } else if (value.equals("one-jvm")) {
+                        oneJvm = true;
+                    } else {
+                        throw new IllegalArgumentException("--mode " + value + ": latency or one-jvm");
                     }
-                    latency = true;
                     break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -134,7 +146,26 @@ public final class Paired {
                 budgets = List.of("65536");
             }
         }
-        String childMode = bulk ? "child-bulk" : latency ? "child-latency" : "child";
+        if (oneJvm) {
+            if (bulk) {
+                throw new IllegalArgumentException("--mode one-jvm measures messages, not --bulk chunks");
+            }
+            if (!Arrays.asList(args).contains("--candidates")) {
+                candidates = List.of("BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW_REUSABLE");
+            }
+            if (!Arrays.asList(args).contains("--workloads")) {
+                workloads = List.of("FIXED_64", "FIXED_256", "BIMODAL_48_1K");
+            }
+            if (!Arrays.asList(args).contains("--budgets")) {
+                budgets = List.of("65536");
+            }
+            for (String name : candidates) {
+                if (name.contains("@")) {
+                    throw new IllegalArgumentException("--mode one-jvm runs one build: " + name);
+                }
+            }
+        }
+        String childMode = bulk ? "child-bulk" : latency ? "child-latency" : oneJvm ? "child-one-jvm" : "child";
         List<String> all = new ArrayList<>(candidates);
         all.add(reference);
         for (String name : all) {
@@ -149,6 +180,11 @@ public final class Paired {
         console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
                 + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
         String unit = bulk ? "GiB/s" : latency ? "p50 ns" : "M msg/s";
+        if (oneJvm) {
+            console.println("One JVM: every candidate's code loaded and run in one JVM, beside bbq over heap and mapped "
+                    + "rings, Agrona copying and JCTools with pooled direct buffers (one unmeasured turn of those "
+                    + "before every measured round), so that ByteBuffer call sites see several buffer types");
+        }
         if (latency) {
             console.println("Round trips through two queues of each candidate; per round the median round trip in ns "
                     + "(a ratio below 1 is faster than the reference)");
@@ -277,10 +313,21 @@ public final class Paired {
                                 PrintWriter rows, Path out)
             throws IOException, InterruptedException {
         int n = all.size();
-        List<Child> children = new ArrayList<>();
+        List<Child> processes = new ArrayList<>();
+        List<Contender> children = new ArrayList<>();
         try {
-            for (String name : all) {
-                children.add(new Child(jvm, jvmArgs, name, childMode, workload, budget));
+            if (childMode.equals("child-one-jvm")) {
+                Child shared = new Child(jvm, jvmArgs, String.join(",", all), childMode, workload, budget);
+                processes.add(shared);
+                for (int k = 0; k < n; k++) {
+                    children.add(shared.turn(k));
+                }
+            } else {
+                for (String name : all) {
+                    Child child = new Child(jvm, jvmArgs, name, childMode, workload, budget);
+                    processes.add(child);
+                    children.add(child);
+                }
             }
             double[][] rates = new double[n][rounds];
             double[][][] details = new double[n][rounds][];
@@ -288,16 +335,16 @@ public final class Paired {
             for (int round = -warmupRounds; round < rounds; round++) {
                 for (int k = 0; k < n; k++) {
                     int who = Math.floorMod(round + k, n);
-                    Child child = children.get(who);
+                    Contender child = children.get(who);
                     double rate = child.round(roundMillis);
                     if (round >= 0) {
                         rates[who][round] = rate;
-                        details[who][round] = child.detail;
-                        if (child.histogram != null) {
+                        details[who][round] = child.detail();
+                        if (child.histogram() != null) {
                             if (pooled[who] == null) {
                                 pooled[who] = RoundTrips.histogram();
                             }
-                            pooled[who].add(child.histogram);
+                            pooled[who].add(child.histogram());
                         }
                     }
                 }
@@ -363,7 +410,7 @@ public final class Paired {
             }
             rows.flush();
         } finally {
-            for (Child child : children) {
+            for (Child child : processes) {
                 child.close();
             }
         }
@@ -410,8 +457,20 @@ public final class Paired {
         }
     }
 
-    /** The parent's handle on one candidate's JVM: a line per command, a line per answer. */
-    private static final class Child implements AutoCloseable {
+    /** What the parent runs rounds of: a candidate in a JVM of its own, or one of several in a shared JVM. */
+    private interface Contender {
+        /** Runs one round; returns its measurement (messages or bytes per second, or nanoseconds). */
+        double round(int millis) throws IOException;
+
+        /** The rest of the last answer after its measurement (see {@link Child#detail}). */
+        double[] detail();
+
+        /** The last round's samples, if the child sends them (latency rounds); else null. */
+        Histogram histogram();
+    }
+
+    /** The parent's handle on one candidate's JVM (or all of them, one-jvm): a line per command, a line per answer. */
+    private static final class Child implements Contender, AutoCloseable {
         private final Process process;
         private final BufferedReader answers;
         private final PrintWriter commands;
@@ -440,9 +499,44 @@ public final class Paired {
         /** The last round's samples, if the child sends them (latency rounds); else null. */
         Histogram histogram;
 
-        /** Runs one round; returns its measurement (messages or bytes per second, or nanoseconds). */
-        double round(int millis) throws IOException {
-            commands.println("run " + millis);
+        @Override
+        public double round(int millis) throws IOException {
+            return ask("run " + millis);
+        }
+
+        @Override
+        public double[] detail() {
+            return detail;
+        }
+
+        @Override
+        public Histogram histogram() {
+            return histogram;
+        }
+
+        /** Candidate {@code who} of a JVM that runs them all ({@link OneJvm}). */
+        Contender turn(int who) {
+            Child shared = this;
+            return new Contender() {
+                @Override
+                public double round(int millis) throws IOException {
+                    return shared.ask("run " + who + " " + millis);
+                }
+
+                @Override
+                public double[] detail() {
+                    return shared.detail;
+                }
+
+                @Override
+                public Histogram histogram() {
+                    return null;
+                }
+            };
+        }
+
+        private double ask(String command) throws IOException {
+            commands.println(command);
             histogram = null;
             String line = expect("RATE ", "HISTOGRAM ");
             if (line.startsWith("HISTOGRAM ")) {

@@ -139,6 +139,88 @@ class PairedTest {
     }
 
     @Test
+    void oneJvmRunsEveryExerciserFirstAndOneExerciserTurnBeforeEveryMeasuredRound() throws Exception {
+        Workload workload = Workload.FIXED_64;
+        OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_WRITE, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 5, 5);
+        try {
+            int exercisers = all.exerciserCount();
+            assertEquals(OneJvm.exercisers(64 * 1024).size(), exercisers);
+            assertEquals(exercisers, all.exerciseTurns(), "each exerciser once before the first round");
+            // Counts, not speed: a round on a loaded machine may pass without the threads being scheduled.
+            int measured = 0;
+            double framed = 0;
+            while (measured < 40 && !(framed > 0)) {
+                framed = all.run(0, 5);
+                measured++;
+            }
+            double agrona = 0;
+            while (measured < 80 && !(agrona > 0)) {
+                agrona = all.run(1, 5);
+                measured++;
+            }
+            assertTrue(framed > 0 && agrona > 0, framed + " " + agrona);
+            assertEquals(exercisers + measured, all.exerciseTurns(), "one exerciser turn per measured round");
+            assertTrue(all.exerciseTurnsThatMoved() > 0, "the exercisers move messages too");
+            assertEquals(3, all.detail(0).trim().split(" ").length, all.detail(0));
+            // Sequence numbers go on across rounds, with exerciser turns in between.
+            assertTrue(roundAbove(new Paired.Turns() {
+                @Override
+                public double run(long millis) throws InterruptedException {
+                    return all.run(0, millis);
+                }
+
+                @Override
+                public void stop() {
+                }
+            }, 5, 0) > 0);
+        } finally {
+            all.stop();
+        }
+    }
+
+    @Test
+    void theExercisersGiveBbqHeapDirectAndMappedRingsAndOtherLibrariesBuffers() throws Exception {
+        // What widens the profile of the ByteBuffer call sites: every exerciser delivers checked messages.
+        for (Channel channel : OneJvm.exercisers(64 * 1024)) {
+            Paired.Rounds rounds = new Paired.Rounds(channel, OneJvm.EXERCISE.sizes());
+            try {
+                assertTrue(roundAbove(rounds, 20, 0) > 0, channel.getClass().getSimpleName());
+            } finally {
+                rounds.stop();
+            }
+        }
+    }
+
+    @Test
+    void theOneJvmModeRunsEveryCandidateInOneChildAndWritesOneRowPerRound(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("one-jvm.csv");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        try {
+            Paired.main(new String[] {"--mode", "one-jvm", "--candidates", "BBQ_FRAMED_WRITE,BBQ_FRAMED_GRANT",
+                "--workloads", "FIXED_64", "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "20",
+                "--out", csv.toString()});
+        } finally {
+            System.setOut(stdout);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("One JVM"), printed);
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals(1 + 2 * 2, lines.size(), String.join("\n", lines));
+        for (String row : lines.subList(1, lines.size())) {
+            String[] cells = row.split(",");
+            assertTrue(cells[0].equals("BBQ_FRAMED_WRITE") || cells[0].equals("BBQ_FRAMED_GRANT"), row);
+            assertEquals("AGRONA_CLAIM", cells[1]);
+            assertEquals("65536", cells[3]);
+            assertTrue(Double.parseDouble(cells[5]) >= 0 && Double.parseDouble(cells[6]) >= 0, row);
+        }
+        assertTrue(printed.contains("BBQ_FRAMED_WRITE / BBQ_FRAMED_GRANT"), printed);
+        assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--mode", "one-jvm",
+            "--candidates", "BBQ_FRAMED_WRITE@other.jar"}));
+    }
+
+    @Test
     void bulkChannelsCountTheBytesTheyMove() throws Exception {
         for (Bulk kind : Bulk.values()) {
             Paired.Rounds rounds = new Paired.Rounds(kind.open(4096, 64 * 1024), new int[Workload.PERIOD]);
