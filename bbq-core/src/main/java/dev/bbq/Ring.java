@@ -126,6 +126,8 @@ final class Ring extends RingPad2 {
     final int releaseEvery;
     /** The data: exactly {@code capacity} bytes, index 0 is the ring's offset 0. */
     final ByteBuffer data;
+    /** The payload copies' other view of {@code data}, from {@link RingAccess#segment}: null before Java 22. */
+    final Object segment;
     /** Shared words; see {@link ControlBlock}. */
     final ControlBlock control;
     /** How blocked sides wait. */
@@ -162,6 +164,7 @@ final class Ring extends RingPad2 {
         this.maxFrameLength = FrameHeader.maxFrameLength(capacity);
         this.releaseEvery = Math.max(capacity / 4, 1);
         this.data = data;
+        this.segment = RingAccess.segment(data);
         this.control = control;
         this.waitStrategy = waitStrategy;
         this.signals = waitStrategy.signals();
@@ -955,12 +958,12 @@ final class Ring extends RingPad2 {
 
     /** Copies ring bytes {@code [index, index + len)} to {@code dst[off, ...)}; the consumer's thread only. */
     void getBytes(int index, byte[] dst, int off, int len) {
-        BufferAccess.get(data, cView, index, dst, off, len);
+        RingAccess.get(data, cView, segment, index, dst, off, len);
     }
 
     /** Copies {@code src[off, off + len)} to ring offset {@code index}; the producer's thread only. */
     void putBytes(int index, byte[] src, int off, int len) {
-        BufferAccess.put(data, pView, index, src, off, len);
+        RingAccess.put(data, pView, segment, index, src, off, len);
     }
 
     /** The shared {@code write} word, as any thread may see it (for diagnostics and tests). */
