@@ -2,9 +2,12 @@ package dev.bbq.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The child of {@code paired --mode one-jvm}: every candidate in one JVM, as in an application whose
@@ -19,6 +22,10 @@ import java.util.List;
  * run before the first round and then for a short unmeasured turn before every measured one, so that
  * the profile stays wide while the candidates are measured and a recompilation sees it too.
  *
+ * <p>With one thread ({@code --threads 1}), each turn is {@link OneThread}'s: the calling thread sends
+ * a batch and receives it, and the measurement is messages per second of that thread's CPU time,
+ * which a machine busy with other work disturbs far less than two threads' wall-clock rate.
+ *
  * <p>Protocol on standard input and output, as {@link Paired}'s children: {@code READY}, then for each
  * {@code run WHO MILLIS} (a candidate's index in the list it was started with) a {@code RATE} line,
  * until {@code quit}.
@@ -29,8 +36,8 @@ final class OneJvm {
     /** How long each exerciser runs before the first round (after its ramp). */
     private static final long FIRST_EXERCISE_MILLIS = 200;
 
-    private final List<Paired.Rounds> candidates = new ArrayList<>();
-    private final List<Paired.Rounds> exercisers = new ArrayList<>();
+    private final List<Paired.Turns> candidates = new ArrayList<>();
+    private final List<Paired.Turns> exercisers = new ArrayList<>();
     private final long exerciseMillis;
     private int next;
     /** Exerciser turns run so far, and how many of them delivered any message. */
@@ -42,15 +49,15 @@ final class OneJvm {
      * runs each exerciser once for {@code firstMillis}; then every measured turn is preceded by one
      * exerciser's turn of {@code exerciseMillis}, the exercisers taking turns.
      */
-    OneJvm(List<Candidate> measured, Workload workload, int budget, long firstMillis, long exerciseMillis)
-            throws InterruptedException {
+    OneJvm(List<Candidate> measured, Workload workload, int budget, long firstMillis, long exerciseMillis,
+           boolean oneThread) throws InterruptedException {
         this.exerciseMillis = exerciseMillis;
         try {
             for (Candidate candidate : measured) {
-                candidates.add(new Paired.Rounds(candidate.open(workload, budget, Mode.SPIN), workload.sizes()));
+                candidates.add(turns(candidate.open(workload, budget, Mode.SPIN), workload.sizes(), oneThread));
             }
             for (Channel channel : exercisers(budget)) {
-                exercisers.add(new Paired.Rounds(channel, EXERCISE.sizes()));
+                exercisers.add(turns(channel, EXERCISE.sizes(), oneThread));
             }
             for (int i = 0; i < exercisers.size(); i++) {
                 exercise(firstMillis);
@@ -59,6 +66,10 @@ final class OneJvm {
             stop();
             throw e;
         }
+    }
+
+    private static Paired.Turns turns(Channel channel, int[] sizes, boolean oneThread) {
+        return oneThread ? new OneThread(channel, sizes) : new Paired.Rounds(channel, sizes);
     }
 
     /** The channels whose buffers widen the profile: none of them is measured. */
@@ -95,7 +106,7 @@ final class OneJvm {
     }
 
     private void exercise(long millis) throws InterruptedException {
-        Paired.Rounds exerciser = exercisers.get(next);
+        Paired.Turns exerciser = exercisers.get(next);
         next = (next + 1) % exercisers.size();
         exerciseTurns++;
         if (exerciser.run(millis) > 0) {
@@ -105,22 +116,22 @@ final class OneJvm {
 
     /** Stops every thread and closes every queue. */
     void stop() throws InterruptedException {
-        for (Paired.Rounds rounds : candidates) {
+        for (Paired.Turns rounds : candidates) {
             rounds.stop();
         }
-        for (Paired.Rounds rounds : exercisers) {
+        for (Paired.Turns rounds : exercisers) {
             rounds.stop();
         }
     }
 
-    /** The child's main: {@code CANDIDATE,CANDIDATE,... WORKLOAD BUDGET}. */
-    static void child(String candidateList, String workload, String budget) throws Exception {
+    /** The child's main: {@code CANDIDATE,CANDIDATE,... WORKLOAD BUDGET THREADS}. */
+    static void child(String candidateList, String workload, String budget, String threads) throws Exception {
         List<Candidate> measured = new ArrayList<>();
         for (String name : candidateList.split(",")) {
             measured.add(Candidate.valueOf(name));
         }
         OneJvm all = new OneJvm(measured, Workload.valueOf(workload), Integer.parseInt(budget),
-                FIRST_EXERCISE_MILLIS, 0);
+                FIRST_EXERCISE_MILLIS, 0, threads.equals("1"));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY");
         System.out.flush();
@@ -133,5 +144,72 @@ final class OneJvm {
             System.out.flush();
         }
         all.stop();
+    }
+
+    /**
+     * One thread's turn: batches of {@link CostBenchmark#BATCH} messages sent and then received, as in
+     * {@link CostBenchmark}, for about the given wall-clock time; the result is messages per second of
+     * this thread's CPU time.
+     */
+    static final class OneThread implements Paired.Turns {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private final Channel channel;
+        private final int[] sizes;
+        private final Checker checker;
+        private long seq;
+        private long lastMessages;
+        private long lastCpuNanos;
+
+        OneThread(Channel channel, int[] sizes) {
+            this.channel = channel;
+            this.sizes = sizes;
+            this.checker = new Checker(sizes);
+        }
+
+        @Override
+        public double run(long millis) {
+            long end = System.nanoTime() + millis * 1_000_000;
+            long first = seq;
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            do {
+                for (int b = 0; b < 8; b++) {
+                    batch();
+                }
+            } while (System.nanoTime() - end < 0);
+            lastCpuNanos = THREADS.getCurrentThreadCpuTime() - cpu0;
+            lastMessages = seq - first;
+            return lastMessages * 1e9 / Math.max(1, lastCpuNanos);
+        }
+
+        private void batch() {
+            for (int i = 0; i < CostBenchmark.BATCH; i++) {
+                long s = seq++;
+                if (!channel.offer(s, sizes[(int) (s & (Workload.PERIOD - 1))])) {
+                    throw new IllegalStateException("refused message " + s + " of a batch of " + CostBenchmark.BATCH);
+                }
+            }
+            int received = 0;
+            int emptyPolls = 0;
+            while (received < CostBenchmark.BATCH) {
+                int n = channel.poll(checker);
+                // Agrona's read stops at the padding record at the end of its ring; the next one goes on.
+                if (n == 0 && ++emptyPolls > 2) {
+                    throw new IllegalStateException("delivered " + received + " of " + CostBenchmark.BATCH);
+                }
+                received += n;
+            }
+        }
+
+        /** The last turn's CPU nanoseconds per message, and its messages. */
+        @Override
+        public String detail() {
+            return String.format(Locale.ROOT, " %.2f %d", lastCpuNanos / (double) Math.max(1, lastMessages),
+                    lastMessages);
+        }
+
+        @Override
+        public void stop() {
+            channel.close();
+        }
     }
 }

@@ -45,6 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  *   java -jar bench/target/benchmarks.jar paired --bulk 4096,65536     # bbq raw and Agrona against a one-thread copy
  *   java -jar bench/target/benchmarks.jar paired --mode latency        # median round trip per round, 64 B
  *   java -jar bench/target/benchmarks.jar paired --mode one-jvm        # all candidates in one JVM, see OneJvm
+ *   java -jar bench/target/benchmarks.jar paired --mode one-jvm --threads 1   # one thread's CPU per message there
  * </pre>
  *
  * <p>With {@code --bulk}, the candidates are {@link Bulk} kinds moving chunks of the given sizes
@@ -77,7 +78,7 @@ public final class Paired {
             return;
         }
         if (args.length > 0 && args[0].equals("child-one-jvm")) {
-            OneJvm.child(args[1], args[2], args[3]);
+            OneJvm.child(args[1], args[2], args[3], args[4]);
             return;
         }
         if (args.length > 0 && args[0].equals("child-latency")) {
@@ -101,6 +102,7 @@ public final class Paired {
         boolean bulk = false;
         boolean latency = false;
         boolean oneJvm = false;
+        int threads = 2;
         for (int i = 0; i < args.length - 1; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -114,6 +116,7 @@ public final class Paired {
                 case "--jvm": jvm = value; break;
                 case "--jvm-args": jvmArgs = List.of(value.trim().split("\\s+")); break;
                 case "--out": out = Paths.get(value); break;
+                case "--threads": threads = Integer.parseInt(value); break;
                 case "--bulk": bulk = true; workloads = List.of(value.split(",")); break;
                 case "--mode":
                     if (value.equals("latency")) {
@@ -159,11 +162,17 @@ public final class Paired {
             if (!Arrays.asList(args).contains("--budgets")) {
                 budgets = List.of("65536");
             }
+            if (threads != 1 && threads != 2) {
+                throw new IllegalArgumentException("--threads " + threads + ": 1 or 2");
+            }
             for (String name : candidates) {
                 if (name.contains("@")) {
                     throw new IllegalArgumentException("--mode one-jvm runs one build: " + name);
                 }
             }
+        }
+        if (threads != 2 && !oneJvm) {
+            throw new IllegalArgumentException("--threads goes with --mode one-jvm");
         }
         String childMode = bulk ? "child-bulk" : latency ? "child-latency" : oneJvm ? "child-one-jvm" : "child";
         List<String> all = new ArrayList<>(candidates);
@@ -179,11 +188,15 @@ public final class Paired {
         PrintStream console = System.out;
         console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
                 + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
-        String unit = bulk ? "GiB/s" : latency ? "p50 ns" : "M msg/s";
+        String unit = bulk ? "GiB/s" : latency ? "p50 ns" : threads == 1 ? "M msg/cpu-s" : "M msg/s";
         if (oneJvm) {
             console.println("One JVM: every candidate's code loaded and run in one JVM, beside bbq over heap and mapped "
                     + "rings, Agrona copying and JCTools with pooled direct buffers (one unmeasured turn of those "
                     + "before every measured round), so that ByteBuffer call sites see several buffer types");
+            if (threads == 1) {
+                console.println("One thread: each turn sends batches of " + CostBenchmark.BATCH + " messages and "
+                        + "receives them; the rate is messages per second of that thread's CPU time");
+            }
         }
         if (latency) {
             console.println("Round trips through two queues of each candidate; per round the median round trip in ns "
@@ -197,7 +210,7 @@ public final class Paired {
                     + "per_poll,empty_polls,refused_per_message");
             for (String budget : budgets) {
                 for (String workload : workloads) {
-                    compare(all, childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
+                    compare(all, threads == 1 ? childMode + "-1" : childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
                             jvm, jvmArgs, console, rows, out);
                 }
             }
@@ -316,15 +329,16 @@ public final class Paired {
         List<Child> processes = new ArrayList<>();
         List<Contender> children = new ArrayList<>();
         try {
-            if (childMode.equals("child-one-jvm")) {
-                Child shared = new Child(jvm, jvmArgs, String.join(",", all), childMode, workload, budget);
+            if (childMode.startsWith("child-one-jvm")) {
+                Child shared = new Child(jvm, jvmArgs, String.join(",", all), "child-one-jvm", workload, budget,
+                        childMode.endsWith("-1") ? "1" : "2");
                 processes.add(shared);
                 for (int k = 0; k < n; k++) {
                     children.add(shared.turn(k));
                 }
             } else {
                 for (String name : all) {
-                    Child child = new Child(jvm, jvmArgs, name, childMode, workload, budget);
+                    Child child = new Child(jvm, jvmArgs, name, childMode, workload, budget, null);
                     processes.add(child);
                     children.add(child);
                 }
@@ -362,7 +376,16 @@ public final class Paired {
             for (int c = 1; c < n - 1; c++) {
                 print(console, all.get(0) + " / " + all.get(c), all.get(c), workload, budget, rates[0], rates[c], scale);
             }
-            if (!childMode.equals("child-latency")) {
+            if (childMode.equals("child-one-jvm-1")) {
+                for (int c = 0; c < n; c++) {
+                    double[] cpu = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        cpu[r] = details[c][r][0];
+                    }
+                    console.printf(Locale.ROOT, "%-40s %-16s %8d   one thread: %.1f ns of CPU per message (median over "
+                            + "rounds)%n", all.get(c), workload, budget, median(cpu));
+                }
+            } else if (!childMode.equals("child-latency")) {
                 for (int c = 0; c < n; c++) {
                     if (details[c][0].length < 3) {
                         continue; // a build from before the loop counts (NAME@JAR)
@@ -476,14 +499,18 @@ public final class Paired {
         private final PrintWriter commands;
         private final String name;
 
-        Child(String jvm, List<String> jvmArgs, String spec, String childMode, String workload, int budget)
-                throws IOException {
+        /** {@code threads}: for a one-jvm child, 1 or 2; null for the others. */
+        Child(String jvm, List<String> jvmArgs, String spec, String childMode, String workload, int budget,
+              String threads) throws IOException {
             this.name = spec;
             List<String> command = new ArrayList<>(List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"));
             command.addAll(jvmArgs);
             command.addAll(List.of("-cp", classPath(spec), Paired.class.getName(), childMode,
                     candidateName(spec), workload, Integer.toString(budget)));
+            if (threads != null) {
+                command.add(threads);
+            }
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);

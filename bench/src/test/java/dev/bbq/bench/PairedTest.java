@@ -141,7 +141,8 @@ class PairedTest {
     @Test
     void oneJvmRunsEveryExerciserFirstAndOneExerciserTurnBeforeEveryMeasuredRound() throws Exception {
         Workload workload = Workload.FIXED_64;
-        OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_WRITE, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 5, 5);
+        OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_WRITE, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 5, 5,
+                false);
         try {
             int exercisers = all.exerciserCount();
             assertEquals(OneJvm.exercisers(64 * 1024).size(), exercisers);
@@ -173,6 +174,29 @@ class PairedTest {
                 public void stop() {
                 }
             }, 5, 0) > 0);
+        } finally {
+            all.stop();
+        }
+    }
+
+    @Test
+    void oneThreadTurnsCountMessagesPerSecondOfCpuAndTheCpuPerMessage() throws Exception {
+        Workload workload = Workload.BIMODAL_48_1K;
+        OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_GRANT, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 1, 1,
+                true);
+        try {
+            assertEquals(all.exerciserCount(), all.exerciseTurnsThatMoved(),
+                    "a one-thread turn always moves its batches, however loaded the machine");
+            for (int who = 0; who < 2; who++) {
+                double perCpuSecond = all.run(who, 2);
+                String[] detail = all.detail(who).trim().split(" ");
+                double nanosPerMessage = Double.parseDouble(detail[0]);
+                long messages = Long.parseLong(detail[1]);
+                assertTrue(messages >= 8 * CostBenchmark.BATCH && messages % CostBenchmark.BATCH == 0, all.detail(who));
+                assertEquals(1e9 / perCpuSecond, nanosPerMessage, nanosPerMessage / 100 + 0.01,
+                        "the rate and the CPU per message are one measurement");
+            }
+            all.run(0, 0); // sequence numbers go on across turns, checked by the consumer's checker
         } finally {
             all.stop();
         }
@@ -218,6 +242,33 @@ class PairedTest {
         assertTrue(printed.contains("BBQ_FRAMED_WRITE / BBQ_FRAMED_GRANT"), printed);
         assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--mode", "one-jvm",
             "--candidates", "BBQ_FRAMED_WRITE@other.jar"}));
+        assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--threads", "1"}));
+    }
+
+    @Test
+    void theOneThreadOneJvmModePrintsEachCandidatesCpuPerMessage(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("cost.csv");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        try {
+            Paired.main(new String[] {"--mode", "one-jvm", "--threads", "1", "--candidates", "BBQ_FRAMED_WRITE",
+                "--workloads", "FIXED_64", "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "5",
+                "--out", csv.toString()});
+        } finally {
+            System.setOut(stdout);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("M msg/cpu-s"), printed);
+        for (String candidate : List.of("BBQ_FRAMED_WRITE", "AGRONA_CLAIM")) {
+            assertTrue(Pattern.compile(candidate + " .* one thread: [0-9.]+ ns of CPU per message").matcher(printed).find(),
+                    printed);
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        for (String row : lines.subList(1, lines.size())) {
+            assertTrue(Double.parseDouble(row.split(",")[5]) > 0, "a one-thread turn always moves messages: " + row);
+        }
     }
 
     @Test
