@@ -47,16 +47,17 @@ final class OneJvm {
     /**
      * Opens every candidate and every exerciser (each with two threads, parked between turns) and
      * runs each exerciser once for {@code firstMillis}; then every measured turn is preceded by one
-     * exerciser's turn of {@code exerciseMillis}, the exercisers taking turns.
+     * exerciser's turn of {@code exerciseMillis}, the exercisers taking turns. Without {@code exercise},
+     * there are no exercisers: the control run, in which only the candidates share the JVM.
      */
     OneJvm(List<Candidate> measured, Workload workload, int budget, long firstMillis, long exerciseMillis,
-           boolean oneThread) throws InterruptedException {
+           boolean oneThread, boolean exercise) throws InterruptedException {
         this.exerciseMillis = exerciseMillis;
         try {
             for (Candidate candidate : measured) {
                 candidates.add(turns(candidate.open(workload, budget, Mode.SPIN), workload.sizes(), oneThread));
             }
-            for (Channel channel : exercisers(budget)) {
+            for (Channel channel : exercise ? exercisers(budget) : List.<Channel>of()) {
                 exercisers.add(turns(channel, EXERCISE.sizes(), oneThread));
             }
             for (int i = 0; i < exercisers.size(); i++) {
@@ -106,6 +107,9 @@ final class OneJvm {
     }
 
     private void exercise(long millis) throws InterruptedException {
+        if (exercisers.isEmpty()) {
+            return;
+        }
         Paired.Turns exerciser = exercisers.get(next);
         next = (next + 1) % exercisers.size();
         exerciseTurns++;
@@ -124,14 +128,15 @@ final class OneJvm {
         }
     }
 
-    /** The child's main: {@code CANDIDATE,CANDIDATE,... WORKLOAD BUDGET THREADS}. */
-    static void child(String candidateList, String workload, String budget, String threads) throws Exception {
+    /** The child's main: {@code CANDIDATE,CANDIDATE,... WORKLOAD BUDGET THREADS exercise|none}. */
+    static void child(String candidateList, String workload, String budget, String threads, String exercise)
+            throws Exception {
         List<Candidate> measured = new ArrayList<>();
         for (String name : candidateList.split(",")) {
             measured.add(Candidate.valueOf(name));
         }
         OneJvm all = new OneJvm(measured, Workload.valueOf(workload), Integer.parseInt(budget),
-                FIRST_EXERCISE_MILLIS, 0, threads.equals("1"));
+                FIRST_EXERCISE_MILLIS, 0, threads.equals("1"), exercise.equals("exercise"));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY");
         System.out.flush();

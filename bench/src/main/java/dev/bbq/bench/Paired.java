@@ -46,6 +46,7 @@ import java.util.concurrent.locks.LockSupport;
  *   java -jar bench/target/benchmarks.jar paired --mode latency        # median round trip per round, 64 B
  *   java -jar bench/target/benchmarks.jar paired --mode one-jvm        # all candidates in one JVM, see OneJvm
  *   java -jar bench/target/benchmarks.jar paired --mode one-jvm --threads 1   # one thread's CPU per message there
+ *        [--exercise none]                                             # the control: no other buffer types
  * </pre>
  *
  * <p>With {@code --bulk}, the candidates are {@link Bulk} kinds moving chunks of the given sizes
@@ -78,7 +79,7 @@ public final class Paired {
             return;
         }
         if (args.length > 0 && args[0].equals("child-one-jvm")) {
-            OneJvm.child(args[1], args[2], args[3], args[4]);
+            OneJvm.child(args[1], args[2], args[3], args[4], args[5]);
             return;
         }
         if (args.length > 0 && args[0].equals("child-latency")) {
@@ -103,6 +104,7 @@ public final class Paired {
         boolean latency = false;
         boolean oneJvm = false;
         int threads = 2;
+        boolean exercise = true;
         for (int i = 0; i < args.length - 1; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -117,6 +119,12 @@ public final class Paired {
                 case "--jvm-args": jvmArgs = List.of(value.trim().split("\\s+")); break;
                 case "--out": out = Paths.get(value); break;
                 case "--threads": threads = Integer.parseInt(value); break;
+                case "--exercise":
+                    if (!value.equals("none") && !value.equals("all")) {
+                        throw new IllegalArgumentException("--exercise " + value + ": all or none");
+                    }
+                    exercise = value.equals("all");
+                    break;
                 case "--bulk": bulk = true; workloads = List.of(value.split(",")); break;
                 case "--mode":
                     if (value.equals("latency")) {
@@ -171,8 +179,8 @@ public final class Paired {
                 }
             }
         }
-        if (threads != 2 && !oneJvm) {
-            throw new IllegalArgumentException("--threads goes with --mode one-jvm");
+        if ((threads != 2 || !exercise) && !oneJvm) {
+            throw new IllegalArgumentException("--threads and --exercise go with --mode one-jvm");
         }
         String childMode = bulk ? "child-bulk" : latency ? "child-latency" : oneJvm ? "child-one-jvm" : "child";
         List<String> all = new ArrayList<>(candidates);
@@ -190,9 +198,10 @@ public final class Paired {
                 + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
         String unit = bulk ? "GiB/s" : latency ? "p50 ns" : threads == 1 ? "M msg/cpu-s" : "M msg/s";
         if (oneJvm) {
-            console.println("One JVM: every candidate's code loaded and run in one JVM, beside bbq over heap and mapped "
-                    + "rings, Agrona copying and JCTools with pooled direct buffers (one unmeasured turn of those "
-                    + "before every measured round), so that ByteBuffer call sites see several buffer types");
+            console.println(exercise ? "One JVM: every candidate's code loaded and run in one JVM, beside bbq over heap "
+                    + "and mapped rings, Agrona copying and JCTools with pooled direct buffers (one unmeasured turn of "
+                    + "those before every measured round), so that ByteBuffer call sites see several buffer types"
+                    : "One JVM, no exercisers (--exercise none): only the candidates share the JVM");
             if (threads == 1) {
                 console.println("One thread: each turn sends batches of " + CostBenchmark.BATCH + " messages and "
                         + "receives them; the rate is messages per second of that thread's CPU time");
@@ -210,7 +219,7 @@ public final class Paired {
                     + "per_poll,empty_polls,refused_per_message");
             for (String budget : budgets) {
                 for (String workload : workloads) {
-                    compare(all, threads == 1 ? childMode + "-1" : childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
+                    compare(all, oneJvm ? childMode + "-" + threads + (exercise ? "" : "-none") : childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
                             jvm, jvmArgs, console, rows, out);
                 }
             }
@@ -331,14 +340,15 @@ public final class Paired {
         try {
             if (childMode.startsWith("child-one-jvm")) {
                 Child shared = new Child(jvm, jvmArgs, String.join(",", all), "child-one-jvm", workload, budget,
-                        childMode.endsWith("-1") ? "1" : "2");
+                        List.of(childMode.startsWith("child-one-jvm-1") ? "1" : "2",
+                                childMode.endsWith("-none") ? "none" : "exercise"));
                 processes.add(shared);
                 for (int k = 0; k < n; k++) {
                     children.add(shared.turn(k));
                 }
             } else {
                 for (String name : all) {
-                    Child child = new Child(jvm, jvmArgs, name, childMode, workload, budget, null);
+                    Child child = new Child(jvm, jvmArgs, name, childMode, workload, budget, List.of());
                     processes.add(child);
                     children.add(child);
                 }
@@ -376,7 +386,7 @@ public final class Paired {
             for (int c = 1; c < n - 1; c++) {
                 print(console, all.get(0) + " / " + all.get(c), all.get(c), workload, budget, rates[0], rates[c], scale);
             }
-            if (childMode.equals("child-one-jvm-1")) {
+            if (childMode.startsWith("child-one-jvm-1")) {
                 for (int c = 0; c < n; c++) {
                     double[] cpu = new double[rounds];
                     for (int r = 0; r < rounds; r++) {
@@ -499,18 +509,16 @@ public final class Paired {
         private final PrintWriter commands;
         private final String name;
 
-        /** {@code threads}: for a one-jvm child, 1 or 2; null for the others. */
+        /** {@code more}: a one-jvm child's threads (1 or 2) and exercisers (exercise or none); empty for the others. */
         Child(String jvm, List<String> jvmArgs, String spec, String childMode, String workload, int budget,
-              String threads) throws IOException {
+              List<String> more) throws IOException {
             this.name = spec;
             List<String> command = new ArrayList<>(List.of(jvm, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"));
             command.addAll(jvmArgs);
             command.addAll(List.of("-cp", classPath(spec), Paired.class.getName(), childMode,
                     candidateName(spec), workload, Integer.toString(budget)));
-            if (threads != null) {
-                command.add(threads);
-            }
+            command.addAll(more);
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);

@@ -142,7 +142,7 @@ class PairedTest {
     void oneJvmRunsEveryExerciserFirstAndOneExerciserTurnBeforeEveryMeasuredRound() throws Exception {
         Workload workload = Workload.FIXED_64;
         OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_WRITE, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 5, 5,
-                false);
+                false, true);
         try {
             int exercisers = all.exerciserCount();
             assertEquals(OneJvm.exercisers(64 * 1024).size(), exercisers);
@@ -183,7 +183,7 @@ class PairedTest {
     void oneThreadTurnsCountMessagesPerSecondOfCpuAndTheCpuPerMessage() throws Exception {
         Workload workload = Workload.BIMODAL_48_1K;
         OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_GRANT, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 1, 1,
-                true);
+                true, true);
         try {
             assertEquals(all.exerciserCount(), all.exerciseTurnsThatMoved(),
                     "a one-thread turn always moves its batches, however loaded the machine");
@@ -199,6 +199,19 @@ class PairedTest {
             all.run(0, 0); // sequence numbers go on across turns, checked by the consumer's checker
         } finally {
             all.stop();
+        }
+    }
+
+    @Test
+    void theControlRunHasNoExercisersAndStillMeasuresEveryCandidate() throws Exception {
+        OneJvm alone = new OneJvm(List.of(Candidate.BBQ_FRAMED_WRITE, Candidate.AGRONA_CLAIM), Workload.FIXED_64,
+                64 * 1024, 1, 1, true, false);
+        try {
+            assertEquals(0, alone.exerciserCount());
+            assertTrue(alone.run(0, 1) > 0 && alone.run(1, 1) > 0);
+            assertEquals(0, alone.exerciseTurns());
+        } finally {
+            alone.stop();
         }
     }
 
@@ -243,6 +256,7 @@ class PairedTest {
         assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--mode", "one-jvm",
             "--candidates", "BBQ_FRAMED_WRITE@other.jar"}));
         assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--threads", "1"}));
+        assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--exercise", "none"}));
     }
 
     @Test
