@@ -67,7 +67,10 @@
  *       so no SIGBUS on a full file system), the owner and mode checks before opening, and the
  *       default directory.</li>
  *   <li>{@code BufferAccess} holds the three {@code ByteBuffer} calls whose form depends on the JDK
- *       (slices and absolute bulk copies, JDK 13 and 16), chosen once by the JDK's version.</li>
+ *       (slices and absolute bulk copies, JDK 13 and 16), chosen once by the JDK's version.
+ *       {@code RingAccess} is the ring's payload copies: through {@code BufferAccess}, or, in a jar
+ *       built with {@code -P java22-memory-segments}, through a {@code MemorySegment} on Java 22+
+ *       (its {@code META-INF/versions/22} class; measured no faster, so not the default).</li>
  *   <li>{@code QueueInputStream} and {@code QueueOutputStream} are the streams; {@code Chaos} widens
  *       race windows in stress tests ({@code -Dbbq.chaos=true}); {@code StressBridge} hands the
  *       stress module the few internals its white-box tests need, through {@code dev.bbq.internal},

@@ -36,6 +36,19 @@ class PairedTest {
         return result;
     }
 
+    /** What a paired session with these arguments prints. */
+    private static String printedBy(String[] args) throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        try {
+            Paired.main(args);
+        } finally {
+            System.setOut(stdout);
+        }
+        return console.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void eachRoundCountsCheckedMessagesAndTheNextRoundGoesOnWhereItStopped() throws Exception {
         Workload workload = Workload.BIMODAL_48_1K;
@@ -231,17 +244,9 @@ class PairedTest {
     @Test
     void theOneJvmModeRunsEveryCandidateInOneChildAndWritesOneRowPerRound(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("one-jvm.csv");
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
-        try {
-            Paired.main(new String[] {"--mode", "one-jvm", "--candidates", "BBQ_FRAMED_WRITE,BBQ_FRAMED_GRANT",
+        String printed = printedBy(new String[] {"--mode", "one-jvm", "--candidates", "BBQ_FRAMED_WRITE,BBQ_FRAMED_GRANT",
                 "--workloads", "FIXED_64", "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "20",
                 "--out", csv.toString()});
-        } finally {
-            System.setOut(stdout);
-        }
-        String printed = console.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("One JVM"), printed);
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertEquals(1 + 2 * 2, lines.size(), String.join("\n", lines));
@@ -262,17 +267,9 @@ class PairedTest {
     @Test
     void theOneThreadOneJvmModePrintsEachCandidatesCpuPerMessage(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("cost.csv");
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
-        try {
-            Paired.main(new String[] {"--mode", "one-jvm", "--threads", "1", "--candidates", "BBQ_FRAMED_WRITE",
+        String printed = printedBy(new String[] {"--mode", "one-jvm", "--threads", "1", "--candidates", "BBQ_FRAMED_WRITE",
                 "--workloads", "FIXED_64", "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "5",
                 "--out", csv.toString()});
-        } finally {
-            System.setOut(stdout);
-        }
-        String printed = console.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("M msg/cpu-s"), printed);
         for (String candidate : List.of("BBQ_FRAMED_WRITE", "AGRONA_CLAIM")) {
             assertTrue(Pattern.compile(candidate + " .* one thread: [0-9.]+ ns of CPU per message").matcher(printed).find(),
@@ -325,16 +322,8 @@ class PairedTest {
     @Test
     void latencyRoundsArePooledPerCandidateIntoADistributionFileAndAChart(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("latency.csv");
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
-        try {
-            Paired.main(new String[] {"--mode", "latency", "--candidates", "BBQ_FRAMED_WRITE", "--vs", "AGRONA_CLAIM",
+        String printed = printedBy(new String[] {"--mode", "latency", "--candidates", "BBQ_FRAMED_WRITE", "--vs", "AGRONA_CLAIM",
                 "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "20", "--out", csv.toString()});
-        } finally {
-            System.setOut(stdout);
-        }
-        String printed = console.toString(StandardCharsets.UTF_8);
         for (String candidate : List.of("BBQ_FRAMED_WRITE", "AGRONA_CLAIM")) {
             Path hgrm = dir.resolve("latency-FIXED_64-65536-" + candidate + ".hgrm");
             String distribution = Files.readString(hgrm, StandardCharsets.UTF_8);
