@@ -126,7 +126,7 @@ final class Ring extends RingPad2 {
     final int releaseEvery;
     /** The data: exactly {@code capacity} bytes, index 0 is the ring's offset 0. */
     final ByteBuffer data;
-    /** The payload copies' other view of {@code data}, from {@link RingAccess#segment}: null before Java 22. */
+    /** The payload copies' other view of {@code data}, from {@link RingAccess#segment}; null in the ByteBuffer form. */
     final Object segment;
     /** Shared words; see {@link ControlBlock}. */
     final ControlBlock control;

@@ -5,11 +5,13 @@ import java.nio.ByteBuffer;
 /**
  * The ring's payload copies, in the form a multi-release jar picks for the running JDK.
  *
- * <p>This is the Java 11 to 21 form: the copies go through {@link BufferAccess} on the ring's
- * {@code ByteBuffer}, and a ring has no segment. The jar's {@code META-INF/versions/22} holds a class
- * of the same name that copies through a {@code java.lang.foreign.MemorySegment} over the same memory
- * (the FFM API is final in Java 22: no flag, no {@code Unsafe}). A JVM loads only one of the two, so
- * both keep these members, with the same meaning.
+ * <p>This is the {@code ByteBuffer} form, which every JDK runs from the default jar: the copies go
+ * through {@link BufferAccess} on the ring's {@code ByteBuffer}, and a ring has no segment. Built with
+ * {@code -P java22-memory-segments}, the jar's {@code META-INF/versions/22} also holds a class of the
+ * same name that copies through a {@code java.lang.foreign.MemorySegment} over the same memory (the FFM
+ * API is final in Java 22: no flag, no {@code Unsafe}); measured, it was no faster (docs/performance.md,
+ * "All candidates in one JVM"). A JVM loads only one of the two, so both keep these members, with the
+ * same meaning.
  *
  * <p>The copies touch only bytes the calling side owns by the grant rules, and neither form moves
  * the shared buffer's position or limit, so either thread may call them; the ordering of what they

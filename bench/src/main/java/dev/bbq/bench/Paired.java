@@ -219,7 +219,8 @@ public final class Paired {
                     + "per_poll,empty_polls,refused_per_message");
             for (String budget : budgets) {
                 for (String workload : workloads) {
-                    compare(all, oneJvm ? childMode + "-" + threads + (exercise ? "" : "-none") : childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
+                    String mode = oneJvm ? childMode + "-" + threads + (exercise ? "" : "-none") : childMode;
+                    compare(all, mode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
                             jvm, jvmArgs, console, rows, out);
                 }
             }
