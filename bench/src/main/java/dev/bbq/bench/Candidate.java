@@ -71,21 +71,21 @@ public enum Candidate {
     BBQ_FRAMED_GRANT {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, Producing.GRANT, false);
+            return new BbqFramed(workload, budget, mode, Producing.GRANT, Storage.DIRECT);
         }
     },
     /** bbq framed, zero-copy into a reusable grant: tryGrant(length, grant), put, commit; drain. */
     BBQ_FRAMED_REUSABLE {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, Producing.REUSABLE, false);
+            return new BbqFramed(workload, budget, mode, Producing.REUSABLE, Storage.DIRECT);
         }
     },
     /** bbq framed, copying: tryWrite; drain. */
     BBQ_FRAMED_WRITE {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, Producing.WRITE, false);
+            return new BbqFramed(workload, budget, mode, Producing.WRITE, Storage.DIRECT);
         }
     },
     /**
@@ -96,7 +96,7 @@ public enum Candidate {
     BBQ_FRAMED_MAPPED {
         @Override
         Channel open(Workload workload, int budget, Mode mode) {
-            return new BbqFramed(workload, budget, mode, Producing.WRITE, true);
+            return new BbqFramed(workload, budget, mode, Producing.WRITE, Storage.MAPPED);
         }
     },
     /** Agrona OneToOneRingBuffer, zero-copy: tryClaim, putBytes, commit; read. */
@@ -154,6 +154,20 @@ public enum Candidate {
     /** How a bbq framed candidate produces: copying, one-shot grants, or one reusable grant. */
     private enum Producing {
         WRITE, GRANT, REUSABLE
+    }
+
+    /** Where a bbq framed queue keeps its ring: a direct buffer, a heap array, or a mapped queue file. */
+    enum Storage {
+        DIRECT, HEAP, MAPPED
+    }
+
+    /**
+     * A bbq framed queue that copies with {@code tryWrite}, over the given storage, spinning. Not a
+     * candidate of its own: {@link OneJvm} runs it beside the candidates so that bbq's and the
+     * checker's {@code ByteBuffer} call sites also see heap buffers.
+     */
+    static Channel bbqFramedWrite(Workload workload, int budget, Storage storage) {
+        return new BbqFramed(workload, budget, Mode.SPIN, Producing.WRITE, storage);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -303,9 +317,9 @@ public enum Candidate {
         /** The queue file of a mapped candidate, deleted at close; null otherwise. */
         private final Path file;
 
-        BbqFramed(Workload workload, int budget, Mode mode, Producing producing, boolean mapped) {
+        BbqFramed(Workload workload, int budget, Mode mode, Producing producing, Storage storage) {
             BBQueue queue;
-            if (mapped) {
+            if (storage == Storage.MAPPED) {
                 file = Ipc.newQueueFile("bbq-bench-");
                 try {
                     queue = BBQueue.createMapped(file, budget);
@@ -314,7 +328,8 @@ public enum Candidate {
                 }
             } else {
                 file = null;
-                queue = BBQueue.builder().capacity(budget).direct()
+                BBQueue.Builder builder = BBQueue.builder().capacity(budget);
+                queue = (storage == Storage.HEAP ? builder.heap() : builder.direct())
                         .waitStrategy(mode == Mode.SPIN ? WaitStrategy.busySpin() : WaitStrategy.blocking()).build();
             }
             this.producer = queue.frameProducer();

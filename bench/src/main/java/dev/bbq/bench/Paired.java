@@ -44,6 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  *        [--jvm PATH] [--jvm-args "FLAGS"] [--out FILE.csv]
  *   java -jar bench/target/benchmarks.jar paired --bulk 4096,65536     # bbq raw and Agrona against a one-thread copy
  *   java -jar bench/target/benchmarks.jar paired --mode latency        # median round trip per round, 64 B
+ *   java -jar bench/target/benchmarks.jar paired --mode one-jvm        # all candidates in one JVM, see OneJvm
+ *   java -jar bench/target/benchmarks.jar paired --mode one-jvm --threads 1   # one thread's CPU per message there
+ *        [--exercise none]                                             # the control: no other buffer types
  * </pre>
  *
  * <p>With {@code --bulk}, the candidates are {@link Bulk} kinds moving chunks of the given sizes
@@ -51,7 +54,10 @@ import java.util.concurrent.locks.LockSupport;
  * GiB/s. With {@code --mode latency}, each candidate's round trips of all measured rounds are also
  * pooled into one distribution ({@link RoundTrips}) for its rare stalls; with {@code --out}, each
  * pooled distribution is written beside the CSV as an {@code .hgrm} file, and a chart of them all
- * as a PNG.
+ * as a PNG. With {@code --mode one-jvm}, the candidates (default: bbq framed write, framed grant and
+ * raw reusable against Agrona claim on 64 B, 256 B and bimodal sizes) share one JVM with code that
+ * gives their {@code ByteBuffer} call sites other buffer types ({@link OneJvm}); rounds still rotate
+ * and ratios are still per round.
  */
 public final class Paired {
     private static final int MASK = Workload.PERIOD - 1;
@@ -70,6 +76,10 @@ public final class Paired {
         if (args.length > 0 && args[0].equals("child-bulk")) {
             child(Bulk.valueOf(args[1]).open(Integer.parseInt(args[2]), Integer.parseInt(args[3])),
                     new int[Workload.PERIOD]);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("child-one-jvm")) {
+            OneJvm.child(args[1], args[2], args[3], args[4], args[5]);
             return;
         }
         if (args.length > 0 && args[0].equals("child-latency")) {
@@ -92,6 +102,9 @@ public final class Paired {
         Path out = null;
         boolean bulk = false;
         boolean latency = false;
+        boolean oneJvm = false;
+        int threads = 2;
+        boolean exercise = true;
         for (int i = 0; i < args.length - 1; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -105,12 +118,22 @@ public final class Paired {
                 case "--jvm": jvm = value; break;
                 case "--jvm-args": jvmArgs = List.of(value.trim().split("\\s+")); break;
                 case "--out": out = Paths.get(value); break;
+                case "--threads": threads = Integer.parseInt(value); break;
+                case "--exercise":
+                    if (!value.equals("none") && !value.equals("all")) {
+                        throw new IllegalArgumentException("--exercise " + value + ": all or none");
+                    }
+                    exercise = value.equals("all");
+                    break;
                 case "--bulk": bulk = true; workloads = List.of(value.split(",")); break;
                 case "--mode":
-                    if (!value.equals("latency")) {
-                        throw new IllegalArgumentException("--mode " + value + ": only latency");
+                    if (value.equals("latency")) {
+                        latency = true;
+                    } else if (value.equals("one-jvm")) {
+                        oneJvm = true;
+                    } else {
+                        throw new IllegalArgumentException("--mode " + value + ": latency or one-jvm");
                     }
-                    latency = true;
                     break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -134,7 +157,32 @@ public final class Paired {
                 budgets = List.of("65536");
             }
         }
-        String childMode = bulk ? "child-bulk" : latency ? "child-latency" : "child";
+        if (oneJvm) {
+            if (bulk) {
+                throw new IllegalArgumentException("--mode one-jvm measures messages, not --bulk chunks");
+            }
+            if (!Arrays.asList(args).contains("--candidates")) {
+                candidates = List.of("BBQ_FRAMED_WRITE", "BBQ_FRAMED_GRANT", "BBQ_RAW_REUSABLE");
+            }
+            if (!Arrays.asList(args).contains("--workloads")) {
+                workloads = List.of("FIXED_64", "FIXED_256", "BIMODAL_48_1K");
+            }
+            if (!Arrays.asList(args).contains("--budgets")) {
+                budgets = List.of("65536");
+            }
+            if (threads != 1 && threads != 2) {
+                throw new IllegalArgumentException("--threads " + threads + ": 1 or 2");
+            }
+            for (String name : candidates) {
+                if (name.contains("@")) {
+                    throw new IllegalArgumentException("--mode one-jvm runs one build: " + name);
+                }
+            }
+        }
+        if ((threads != 2 || !exercise) && !oneJvm) {
+            throw new IllegalArgumentException("--threads and --exercise go with --mode one-jvm");
+        }
+        String childMode = bulk ? "child-bulk" : latency ? "child-latency" : oneJvm ? "child-one-jvm" : "child";
         List<String> all = new ArrayList<>(candidates);
         all.add(reference);
         for (String name : all) {
@@ -148,7 +196,17 @@ public final class Paired {
         PrintStream console = System.out;
         console.printf(Locale.ROOT, "Paired rounds: %d x %d ms per candidate after %d warm-up rounds, order rotated; "
                 + "ratio = candidate / %s in the same round%n", rounds, roundMillis, warmupRounds, reference);
-        String unit = bulk ? "GiB/s" : latency ? "p50 ns" : "M msg/s";
+        String unit = bulk ? "GiB/s" : latency ? "p50 ns" : threads == 1 ? "M msg/cpu-s" : "M msg/s";
+        if (oneJvm) {
+            console.println(exercise ? "One JVM: every candidate's code loaded and run in one JVM, beside bbq over heap "
+                    + "and mapped rings, Agrona copying and JCTools with pooled direct buffers (one unmeasured turn of "
+                    + "those before every measured round), so that ByteBuffer call sites see several buffer types"
+                    : "One JVM, no exercisers (--exercise none): only the candidates share the JVM");
+            if (threads == 1) {
+                console.println("One thread: each turn sends batches of " + CostBenchmark.BATCH + " messages and "
+                        + "receives them; the rate is messages per second of that thread's CPU time");
+            }
+        }
         if (latency) {
             console.println("Round trips through two queues of each candidate; per round the median round trip in ns "
                     + "(a ratio below 1 is faster than the reference)");
@@ -161,7 +219,8 @@ public final class Paired {
                     + "per_poll,empty_polls,refused_per_message");
             for (String budget : budgets) {
                 for (String workload : workloads) {
-                    compare(all, childMode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
+                    String mode = oneJvm ? childMode + "-" + threads + (exercise ? "" : "-none") : childMode;
+                    compare(all, mode, workload, Integer.parseInt(budget), rounds, roundMillis, warmupRounds,
                             jvm, jvmArgs, console, rows, out);
                 }
             }
@@ -277,10 +336,23 @@ public final class Paired {
                                 PrintWriter rows, Path out)
             throws IOException, InterruptedException {
         int n = all.size();
-        List<Child> children = new ArrayList<>();
+        List<Child> processes = new ArrayList<>();
+        List<Contender> children = new ArrayList<>();
         try {
-            for (String name : all) {
-                children.add(new Child(jvm, jvmArgs, name, childMode, workload, budget));
+            if (childMode.startsWith("child-one-jvm")) {
+                Child shared = new Child(jvm, jvmArgs, String.join(",", all), "child-one-jvm", workload, budget,
+                        List.of(childMode.startsWith("child-one-jvm-1") ? "1" : "2",
+                                childMode.endsWith("-none") ? "none" : "exercise"));
+                processes.add(shared);
+                for (int k = 0; k < n; k++) {
+                    children.add(shared.turn(k));
+                }
+            } else {
+                for (String name : all) {
+                    Child child = new Child(jvm, jvmArgs, name, childMode, workload, budget, List.of());
+                    processes.add(child);
+                    children.add(child);
+                }
             }
             double[][] rates = new double[n][rounds];
             double[][][] details = new double[n][rounds][];
@@ -288,16 +360,16 @@ public final class Paired {
             for (int round = -warmupRounds; round < rounds; round++) {
                 for (int k = 0; k < n; k++) {
                     int who = Math.floorMod(round + k, n);
-                    Child child = children.get(who);
+                    Contender child = children.get(who);
                     double rate = child.round(roundMillis);
                     if (round >= 0) {
                         rates[who][round] = rate;
-                        details[who][round] = child.detail;
-                        if (child.histogram != null) {
+                        details[who][round] = child.detail();
+                        if (child.histogram() != null) {
                             if (pooled[who] == null) {
                                 pooled[who] = RoundTrips.histogram();
                             }
-                            pooled[who].add(child.histogram);
+                            pooled[who].add(child.histogram());
                         }
                     }
                 }
@@ -315,7 +387,16 @@ public final class Paired {
             for (int c = 1; c < n - 1; c++) {
                 print(console, all.get(0) + " / " + all.get(c), all.get(c), workload, budget, rates[0], rates[c], scale);
             }
-            if (!childMode.equals("child-latency")) {
+            if (childMode.startsWith("child-one-jvm-1")) {
+                for (int c = 0; c < n; c++) {
+                    double[] cpu = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        cpu[r] = details[c][r][0];
+                    }
+                    console.printf(Locale.ROOT, "%-40s %-16s %8d   one thread: %.1f ns of CPU per message (median over "
+                            + "rounds)%n", all.get(c), workload, budget, median(cpu));
+                }
+            } else if (!childMode.equals("child-latency")) {
                 for (int c = 0; c < n; c++) {
                     if (details[c][0].length < 3) {
                         continue; // a build from before the loop counts (NAME@JAR)
@@ -363,7 +444,7 @@ public final class Paired {
             }
             rows.flush();
         } finally {
-            for (Child child : children) {
+            for (Child child : processes) {
                 child.close();
             }
         }
@@ -392,17 +473,32 @@ public final class Paired {
         return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    /** The parent's handle on one candidate's JVM: a line per command, a line per answer. */
-    private static final class Child implements AutoCloseable {
+    /** What the parent runs rounds of: a candidate in a JVM of its own, or one of several in a shared JVM. */
+    private interface Contender {
+        /** Runs one round; returns its measurement (messages or bytes per second, or nanoseconds). */
+        double round(int millis) throws IOException;
+
+        /** The rest of the last answer after its measurement (see {@link Child#detail}). */
+        double[] detail();
+
+        /** The last round's samples, if the child sends them (latency rounds); else null. */
+        Histogram histogram();
+    }
+
+    /** The parent's handle on one candidate's JVM (or all of them, one-jvm): a line per command, a line per answer. */
+    private static final class Child implements Contender, AutoCloseable {
         private final ChildJvm jvm;
 
-        Child(String jvm, List<String> jvmArgs, String spec, String childMode, String workload, int budget)
-                throws IOException {
+        /** {@code more}: a one-jvm child's threads (1 or 2) and exercisers (exercise or none); empty for the others. */
+        Child(String jvm, List<String> jvmArgs, String spec, String childMode, String workload, int budget,
+              List<String> more) throws IOException {
             List<String> flags = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"));
             flags.addAll(jvmArgs);
-            this.jvm = new ChildJvm(spec, jvm, flags, classPath(spec), Paired.class, childMode, candidateName(spec),
-                    workload, Integer.toString(budget));
+            List<String> args = new ArrayList<>(List.of(childMode, candidateName(spec), workload,
+                    Integer.toString(budget)));
+            args.addAll(more);
+            this.jvm = new ChildJvm(spec, jvm, flags, classPath(spec), Paired.class, args.toArray(new String[0]));
             this.jvm.expect("READY");
         }
 
@@ -415,9 +511,44 @@ public final class Paired {
         /** The last round's samples, if the child sends them (latency rounds); else null. */
         Histogram histogram;
 
-        /** Runs one round; returns its measurement (messages or bytes per second, or nanoseconds). */
-        double round(int millis) throws IOException {
-            jvm.send("run " + millis);
+        @Override
+        public double round(int millis) throws IOException {
+            return ask("run " + millis);
+        }
+
+        @Override
+        public double[] detail() {
+            return detail;
+        }
+
+        @Override
+        public Histogram histogram() {
+            return histogram;
+        }
+
+        /** Candidate {@code who} of a JVM that runs them all ({@link OneJvm}). */
+        Contender turn(int who) {
+            Child shared = this;
+            return new Contender() {
+                @Override
+                public double round(int millis) throws IOException {
+                    return shared.ask("run " + who + " " + millis);
+                }
+
+                @Override
+                public double[] detail() {
+                    return shared.detail;
+                }
+
+                @Override
+                public Histogram histogram() {
+                    return null;
+                }
+            };
+        }
+
+        private double ask(String command) throws IOException {
+            jvm.send(command);
             histogram = null;
             String line = jvm.expect("RATE ", "HISTOGRAM ");
             if (line.startsWith("HISTOGRAM ")) {

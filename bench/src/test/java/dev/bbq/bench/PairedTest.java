@@ -36,6 +36,19 @@ class PairedTest {
         return result;
     }
 
+    /** What a paired session with these arguments prints. */
+    private static String printedBy(String[] args) throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        try {
+            Paired.main(args);
+        } finally {
+            System.setOut(stdout);
+        }
+        return console.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void eachRoundCountsCheckedMessagesAndTheNextRoundGoesOnWhereItStopped() throws Exception {
         Workload workload = Workload.BIMODAL_48_1K;
@@ -139,6 +152,137 @@ class PairedTest {
     }
 
     @Test
+    void oneJvmRunsEveryExerciserFirstAndOneExerciserTurnBeforeEveryMeasuredRound() throws Exception {
+        Workload workload = Workload.FIXED_64;
+        OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_WRITE, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 5, 5,
+                false, true);
+        try {
+            int exercisers = all.exerciserCount();
+            assertEquals(OneJvm.exercisers(64 * 1024).size(), exercisers);
+            assertEquals(exercisers, all.exerciseTurns(), "each exerciser once before the first round");
+            // Counts, not speed: a round on a loaded machine may pass without the threads being scheduled.
+            int measured = 0;
+            double framed = 0;
+            while (measured < 40 && !(framed > 0)) {
+                framed = all.run(0, 5);
+                measured++;
+            }
+            double agrona = 0;
+            while (measured < 80 && !(agrona > 0)) {
+                agrona = all.run(1, 5);
+                measured++;
+            }
+            assertTrue(framed > 0 && agrona > 0, framed + " " + agrona);
+            assertEquals(exercisers + measured, all.exerciseTurns(), "one exerciser turn per measured round");
+            assertTrue(all.exerciseTurnsThatMoved() > 0, "the exercisers move messages too");
+            assertEquals(3, all.detail(0).trim().split(" ").length, all.detail(0));
+            // Sequence numbers go on across rounds, with exerciser turns in between.
+            assertTrue(roundAbove(new Paired.Turns() {
+                @Override
+                public double run(long millis) throws InterruptedException {
+                    return all.run(0, millis);
+                }
+
+                @Override
+                public void stop() {
+                }
+            }, 5, 0) > 0);
+        } finally {
+            all.stop();
+        }
+    }
+
+    @Test
+    void oneThreadTurnsCountMessagesPerSecondOfCpuAndTheCpuPerMessage() throws Exception {
+        Workload workload = Workload.BIMODAL_48_1K;
+        OneJvm all = new OneJvm(List.of(Candidate.BBQ_FRAMED_GRANT, Candidate.AGRONA_CLAIM), workload, 64 * 1024, 1, 1,
+                true, true);
+        try {
+            assertEquals(all.exerciserCount(), all.exerciseTurnsThatMoved(),
+                    "a one-thread turn always moves its batches, however loaded the machine");
+            for (int who = 0; who < 2; who++) {
+                double perCpuSecond = all.run(who, 2);
+                String[] detail = all.detail(who).trim().split(" ");
+                double nanosPerMessage = Double.parseDouble(detail[0]);
+                long messages = Long.parseLong(detail[1]);
+                assertTrue(messages >= 8 * CostBenchmark.BATCH && messages % CostBenchmark.BATCH == 0, all.detail(who));
+                assertEquals(1e9 / perCpuSecond, nanosPerMessage, nanosPerMessage / 100 + 0.01,
+                        "the rate and the CPU per message are one measurement");
+            }
+            all.run(0, 0); // sequence numbers go on across turns, checked by the consumer's checker
+        } finally {
+            all.stop();
+        }
+    }
+
+    @Test
+    void theControlRunHasNoExercisersAndStillMeasuresEveryCandidate() throws Exception {
+        OneJvm alone = new OneJvm(List.of(Candidate.BBQ_FRAMED_WRITE, Candidate.AGRONA_CLAIM), Workload.FIXED_64,
+                64 * 1024, 1, 1, true, false);
+        try {
+            assertEquals(0, alone.exerciserCount());
+            assertTrue(alone.run(0, 1) > 0 && alone.run(1, 1) > 0);
+            assertEquals(0, alone.exerciseTurns());
+        } finally {
+            alone.stop();
+        }
+    }
+
+    @Test
+    void theExercisersGiveBbqHeapDirectAndMappedRingsAndOtherLibrariesBuffers() throws Exception {
+        // What widens the profile of the ByteBuffer call sites: every exerciser delivers checked messages.
+        for (Channel channel : OneJvm.exercisers(64 * 1024)) {
+            Paired.Rounds rounds = new Paired.Rounds(channel, OneJvm.EXERCISE.sizes());
+            try {
+                assertTrue(roundAbove(rounds, 20, 0) > 0, channel.getClass().getSimpleName());
+            } finally {
+                rounds.stop();
+            }
+        }
+    }
+
+    @Test
+    void theOneJvmModeRunsEveryCandidateInOneChildAndWritesOneRowPerRound(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("one-jvm.csv");
+        String printed = printedBy(new String[] {"--mode", "one-jvm", "--candidates", "BBQ_FRAMED_WRITE,BBQ_FRAMED_GRANT",
+                "--workloads", "FIXED_64", "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "20",
+                "--out", csv.toString()});
+        assertTrue(printed.contains("One JVM"), printed);
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals(1 + 2 * 2, lines.size(), String.join("\n", lines));
+        for (String row : lines.subList(1, lines.size())) {
+            String[] cells = row.split(",");
+            assertTrue(cells[0].equals("BBQ_FRAMED_WRITE") || cells[0].equals("BBQ_FRAMED_GRANT"), row);
+            assertEquals("AGRONA_CLAIM", cells[1]);
+            assertEquals("65536", cells[3]);
+            assertTrue(Double.parseDouble(cells[5]) >= 0 && Double.parseDouble(cells[6]) >= 0, row);
+        }
+        assertTrue(printed.contains("BBQ_FRAMED_WRITE / BBQ_FRAMED_GRANT"), printed);
+        assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--mode", "one-jvm",
+            "--candidates", "BBQ_FRAMED_WRITE@other.jar"}));
+        assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--threads", "1"}));
+        assertThrows(IllegalArgumentException.class, () -> Paired.main(new String[] {"--exercise", "none"}));
+    }
+
+    @Test
+    void theOneThreadOneJvmModePrintsEachCandidatesCpuPerMessage(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("cost.csv");
+        String printed = printedBy(new String[] {"--mode", "one-jvm", "--threads", "1", "--candidates", "BBQ_FRAMED_WRITE",
+                "--workloads", "FIXED_64", "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "5",
+                "--out", csv.toString()});
+        assertTrue(printed.contains("M msg/cpu-s"), printed);
+        for (String candidate : List.of("BBQ_FRAMED_WRITE", "AGRONA_CLAIM")) {
+            assertTrue(Pattern.compile(candidate + " .* one thread: [0-9.]+ ns of CPU per message").matcher(printed).find(),
+                    printed);
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        for (String row : lines.subList(1, lines.size())) {
+            assertTrue(Double.parseDouble(row.split(",")[5]) > 0, "a one-thread turn always moves messages: " + row);
+        }
+    }
+
+    @Test
     void bulkChannelsCountTheBytesTheyMove() throws Exception {
         for (Bulk kind : Bulk.values()) {
             Paired.Rounds rounds = new Paired.Rounds(kind.open(4096, 64 * 1024), new int[Workload.PERIOD]);
@@ -178,16 +322,8 @@ class PairedTest {
     @Test
     void latencyRoundsArePooledPerCandidateIntoADistributionFileAndAChart(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("latency.csv");
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
-        try {
-            Paired.main(new String[] {"--mode", "latency", "--candidates", "BBQ_FRAMED_WRITE", "--vs", "AGRONA_CLAIM",
+        String printed = printedBy(new String[] {"--mode", "latency", "--candidates", "BBQ_FRAMED_WRITE", "--vs", "AGRONA_CLAIM",
                 "--rounds", "2", "--warmup-rounds", "1", "--round-ms", "20", "--out", csv.toString()});
-        } finally {
-            System.setOut(stdout);
-        }
-        String printed = console.toString(StandardCharsets.UTF_8);
         for (String candidate : List.of("BBQ_FRAMED_WRITE", "AGRONA_CLAIM")) {
             Path hgrm = dir.resolve("latency-FIXED_64-65536-" + candidate + ".hgrm");
             String distribution = Files.readString(hgrm, StandardCharsets.UTF_8);
