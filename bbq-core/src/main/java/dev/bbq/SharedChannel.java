@@ -47,8 +47,8 @@ final class SharedChannel {
     static SharedChannel open(Path path) throws IOException {
         Object key = key(path);
         synchronized (OPEN) {
-            SharedChannel shared = key == null ? null : OPEN.get(key);
-            if (shared == null || !shared.channel.isOpen()) {
+            SharedChannel shared = live(key);
+            if (shared == null) {
                 shared = new SharedChannel(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                         LinkOption.NOFOLLOW_LINKS));
                 if (key != null) {
@@ -63,9 +63,14 @@ final class SharedChannel {
     static SharedChannel existing(Path path) throws IOException {
         Object key = key(path);
         synchronized (OPEN) {
-            SharedChannel shared = key == null ? null : OPEN.get(key);
-            return shared != null && shared.channel.isOpen() ? shared : null;
+            return live(key);
         }
+    }
+
+    /** The open channel recorded under {@code key}, or null; the caller holds {@code OPEN}'s monitor. */
+    private static SharedChannel live(Object key) {
+        SharedChannel shared = key == null ? null : OPEN.get(key);
+        return shared != null && shared.channel.isOpen() ? shared : null;
     }
 
     /** Forgets and closes the channel of a file whose creation failed (no lock was ever taken on it). */
