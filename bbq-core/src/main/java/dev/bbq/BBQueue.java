@@ -48,7 +48,7 @@ public final class BBQueue {
     private boolean producerTaken;
     private boolean consumerTaken;
     /** The producer of a queue shared by several threads, once taken; null otherwise. */
-    private SharedFrameProducer sharedProducer;
+    private volatile SharedFrameProducer sharedProducer; // volatile: stats() reads it from any thread
 
     /** The queue file, for a queue shared with another process; null otherwise. */
     private final QueueFile file;
@@ -309,6 +309,10 @@ public final class BBQueue {
      * @return the current counters
      */
     public QueueStats stats() {
+        SharedFrameProducer shared = sharedProducer;
+        if (shared != null) {
+            shared.foldIfFree(); // S2: refusals of threads that found another holding the producer
+        }
         return ring.stats();
     }
 

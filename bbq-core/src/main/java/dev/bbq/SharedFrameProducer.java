@@ -53,7 +53,10 @@ import java.util.concurrent.TimeUnit;
  * thread committed it.
  *
  * <p><b>Counters.</b> Refused writes and drops are counted in {@link BBQueue#stats()} as a
- * {@link FrameProducer}'s are, also those refused because another thread held the producer.
+ * {@link FrameProducer}'s are, also those refused because another thread held the producer. Those
+ * reach the queue's counters when the holder's turn ends, or when {@code stats()} is called while no
+ * thread holds the producer; a queue file's counters, which another process may read, show them
+ * once the next turn has ended.
  * Calls allocate nothing except the one-shot grant objects ({@link SharedFrameGrant}); the grant
  * forms that take a {@link SharedReusableGrant}, which each thread creates once and keeps, allocate
  * nothing either.
@@ -516,12 +519,24 @@ public final class SharedFrameProducer implements AutoCloseable {
         }
     }
 
-    /** Gives the turn back after folding pending counts in (S2); the caller holds the lock. */
+    /**
+     * Gives the turn back after folding pending counts in (S2: every holder folds before it
+     * releases, so a count waits at most until the next turn ends); the caller holds the lock.
+     */
     private void unlock() {
-        do {
-            foldPending();
-            lock.release(); // S1
-        } while (hasPending() && lock.tryAcquireOnce()); // S2: a count added just before the release
+        foldPending();
+        lock.release(); // S1
+    }
+
+    /**
+     * Folds pending refusals and drops into the queue's counters if no thread holds the producer now
+     * (one CAS, no waiting); a holder folds them itself before it lets go (S2). For
+     * {@link BBQueue#stats()}, so that a snapshot taken while the producers are idle is exact.
+     */
+    void foldIfFree() {
+        if (hasPending() && lock.tryAcquireOnce()) { // S2
+            unlock();
+        }
     }
 
     private boolean hasPending() {

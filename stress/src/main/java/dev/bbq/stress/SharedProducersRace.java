@@ -149,6 +149,62 @@ public final class SharedProducersRace {
         }
     }
 
+    // ---- refusals counted (S2) --------------------------------------------------------------------
+
+    /**
+     * S2: A holds the producer for a grant while B's {@code writeOrDrop} races it. B either got the
+     * producer (before or after A's grant) or was refused while A held it and dropped its frame;
+     * a refused thread cannot touch the ring's counters, so it leaves its drop pending, and the
+     * holder folds pending counts in before it lets go. Whatever the interleaving, a snapshot taken
+     * afterwards ({@code stats()}, which folds what still waits when the producer is free) counts
+     * every frame: committed plus dropped is 2, and a drop is counted with its bytes and as a refused
+     * grant. What breaks it: a holder that releases without folding, or a count lost between a
+     * refused thread's add and the holder's fold.
+     */
+    @JCStressTest
+    @Outcome(id = "both committed", expect = ACCEPTABLE, desc = "B got the producer before or after A's grant")
+    @Outcome(id = "A committed, B dropped and counted", expect = ACCEPTABLE,
+            desc = "B was refused while A held the producer; its drop reached the queue's counters")
+    @Outcome(expect = FORBIDDEN, desc = "a frame neither committed nor counted, or counted twice")
+    @State
+    public static class RefusalsAreCounted {
+        private final BBQueue queue = Litmus.spinning(256);
+        private final SharedFrameProducer producer = queue.sharedFrameProducer();
+        private boolean granted;
+        private boolean bWritten;
+
+        @Actor
+        public void a() {
+            SharedFrameGrant grant = producer.tryGrant(PAYLOAD);
+            if (grant != null) { // never null here: B only copies, and a try-form waits out a copy
+                grant.put(0, payload(0, PAYLOAD), 0, PAYLOAD);
+                grant.commit(PAYLOAD);
+                granted = true;
+            }
+        }
+
+        @Actor
+        public void b() {
+            bWritten = producer.writeOrDrop(payload(1, PAYLOAD), 0, PAYLOAD);
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            dev.bbq.QueueStats stats = queue.stats();
+            long committed = stats.framesCommitted();
+            long dropped = stats.framesDropped();
+            if (granted && bWritten && committed == 2 && dropped == 0) {
+                r.r1 = "both committed";
+            } else if (granted && !bWritten && committed == 1 && dropped == 1 && stats.bytesDropped() == PAYLOAD
+                    && stats.grantsRefused() >= 1) {
+                r.r1 = "A committed, B dropped and counted";
+            } else {
+                r.r1 = "granted " + granted + ", B written " + bWritten + ": committed " + committed + ", dropped "
+                        + dropped + " (" + stats.bytesDropped() + " B), refused " + stats.grantsRefused();
+            }
+        }
+    }
+
     // ---- the last room of a full ring ------------------------------------------------------------
 
     /** A 32-byte ring holding a 20-byte frame: 11 bytes left at the tail, nothing in front of read. */
