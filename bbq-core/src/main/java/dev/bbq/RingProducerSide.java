@@ -402,6 +402,15 @@ abstract class RingProducerSide extends RingCommon {
         }
     }
 
+    /**
+     * A refusal another thread had while this one held a shared producer (S2): counted only. The file
+     * check of {@link #refused()} belongs to a producer's own slow path; a fold may run in
+     * {@code BBQueue.stats()}, which must not throw for a truncated file.
+     */
+    void countRefused() {
+        counters.refused();
+    }
+
     void countDroppedFrame(int bytes) {
         counters.dropped(bytes);
     }

@@ -550,7 +550,7 @@ public final class SharedFrameProducer implements AutoCloseable {
         }
         long refused = (long) PENDING_REFUSED.getAndSet(this, 0L); // S2
         for (long i = 0; i < refused; i++) {
-            ring.refused();
+            ring.countRefused();
         }
         long frames = (long) PENDING_DROPPED_FRAMES.getAndSet(this, 0L); // S2: frames first ...
         if (frames > 0) {
